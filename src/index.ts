@@ -1,0 +1,44 @@
+/**
+ * chat-cmpl-stream-handler: stream a chat completion, hand every event to hooks, and loop tool
+ * calls until the model is done.
+ *
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+export { streamUntilUserInputEvents } from './loop/engine.js';
+export { streamUntilUserInput } from './loop/stream-until-user-input.js';
+export { StreamResult } from './loop/stream-result.js';
+export type {
+  StreamUntilUserInputOptions,
+  ToolErrorPolicy,
+  ChatParams,
+  ToolCallOutputInfo,
+} from './loop/options.js';
+export type { ModelRequestOptions } from './loop/turn-stream.js';
+export {
+  RunError,
+  MaxIterationsReached,
+  RunAbortedError,
+  ToolCallError,
+  ModelResponseError,
+} from './loop/errors.js';
+export { ToolCallCancelledError, ToolReportedError } from './loop/tool-batch.js';
+export type * from './loop/lifecycle-events.js';
+export type * from './loop/stream-events.js';
+
+export { ToolResult } from './tools/tool-result.js';
+export { FunctionTool, TOOL_NAME_PATTERN } from './tools/function-tool.js';
+export type { FunctionToolOptions, FunctionToolExecuteOptions } from './tools/function-tool.js';
+export { argsFromToolCall, isTool, isToolSource, TOOL_SOURCE, toToolResult } from './tools/tool.js';
+export type { Tool, ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolSource } from './tools/tool.js';
+export { mergeToolsAndInvokers } from './tools/merge.js';
+export type { MergeToolsInput, MergedTools, ToolEntry, ToolInvokers } from './tools/merge.js';
+export { ToolArgumentsError, ToolTimeoutError, UnknownToolError, ToolConfigurationError } from './tools/errors.js';
+export type { ArgumentIssue } from './tools/errors.js';
+
+export { ChatCompletionStreamHandler } from './hooks/chat-completion-stream-handler.js';
+export type { RunInfo } from './hooks/run-info.js';
+export { HookError } from './hooks/errors.js';
+export * from './hooks/hook-decorators.js';
+export type { HookEventType } from './hooks/hook-names.js';

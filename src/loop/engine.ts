@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { HookTable } from '../hooks/hook-table.js';
+import type { RunInfo } from '../hooks/run-info.js';
+import { collectTools, hasDynamicTools, mergeCollected, type MergedTools } from '../tools/merge.js';
+import { childController } from './abort.js';
+import { attachMessages, MaxIterationsReached, ModelResponseError, RunAbortedError, ToolCallError } from './errors.js';
+import { EventQueue } from './event-queue.js';
+import type { LifecycleEvent, RunFailedEvent } from './lifecycle-events.js';
+import { toAssistantParam, toolMessage } from './messages.js';
+import type { StreamUntilUserInputOptions } from './options.js';
+import { StreamResult } from './stream-result.js';
+import { runToolBatch } from './tool-batch.js';
+import { TurnStream } from './turn-stream.js';
+
+const DEFAULT_MAX_ITERATIONS = 10;
+
+/**
+ * The engine: streams a chat completion, hands every event to the hooks, runs the tool calls,
+ * feeds the results back and repeats until the model answers without tools.
+ *
+ * Yields lifecycle events in order; ends with exactly one `run.completed` or `run.failed` (it does
+ * not throw for a failed run). Hooks run before each event is yielded. Stopping the iteration early
+ * (`break`) aborts the request and running tools.
+ *
+ * @example
+ * ```ts
+ * for await (const event of streamUntilUserInputEvents({ client, model, messages, tools })) {
+ *   if (event.type === 'stream.event' && event.event.type === 'content.delta') process.stdout.write(event.event.delta);
+ *   if (event.type === 'run.completed') console.log(event.result.finalContent);
+ * }
+ * ```
+ */
+export async function* streamUntilUserInputEvents<C = any>(
+  options: StreamUntilUserInputOptions<C>,
+): AsyncGenerator<LifecycleEvent, void, undefined> {
+  const runId = randomUUID();
+  const { controller, dispose } = childController(options.signal);
+  const signal = controller.signal;
+  const messages: ChatCompletionMessageParam[] = [];
+  const usages: CompletionUsage[] = [];
+  const completions: ChatCompletion[] = [];
+  let hooks: HookTable | undefined;
+  let runInfo: RunInfo<C> = { runId, iteration: 0, context: options.context as C, signal };
+  let turn: TurnStream | undefined;
+
+  try {
+    checkOptions(options);
+    messages.push(...options.messages);
+    hooks = new HookTable(handlerList(options.streamHandler));
+    const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+    const policy = options.onToolError ?? 'emit';
+    const concurrency = concurrencyOf(options.parallelToolCalls);
+    const dynamicTools = hasDynamicTools(options.tools);
+    let merged: MergedTools<C> | undefined;
+
+    for (let iteration = 0; ; iteration++) {
+      if (signal.aborted) throw signal.reason;
+      runInfo = { runId, iteration, context: options.context as C, signal };
+      if (merged === undefined || dynamicTools) merged = await mergeFor(options);
+
+      const started: LifecycleEvent = { type: 'iteration.started', index: iteration, messages: messages.slice() };
+      await hooks.dispatch(started, runInfo);
+      yield started;
+
+      turn = new TurnStream(options.client, requestBody(options, messages, merged), signal, options.requestOptions);
+      for (;;) {
+        const event = turn.take() ?? (await turn.wait());
+        if (event === null) break;
+        const pending = hooks.dispatch(event, runInfo);
+        if (pending) await pending;
+        yield { type: 'stream.event', iteration, event };
+      }
+      const completion = await turn.completion().catch(explainEmptyStream);
+      turn = undefined;
+      const choice = completion.choices[0];
+      if (!choice) throw new ModelResponseError(`The model's response of request ${iteration + 1} has no choices.`);
+      const assistantMessage = toAssistantParam(choice.message);
+      messages.push(assistantMessage);
+      completions.push(completion);
+      if (completion.usage) usages.push(completion.usage);
+      const completed: LifecycleEvent = {
+        type: 'iteration.completed',
+        index: iteration,
+        usage: completion.usage ?? null,
+        assistantMessage,
+        completion,
+      };
+      await hooks.dispatch(completed, runInfo);
+      yield completed;
+
+      const toolCalls = choice.message.tool_calls ?? [];
+      if (toolCalls.length === 0) break;
+
+      const events = new EventQueue<LifecycleEvent>();
+      const batch = runToolBatch(toolCalls, {
+        iteration,
+        context: options.context as C,
+        signal,
+        policy,
+        concurrency,
+        invokers: merged.toolInvokers,
+        availableTools: merged.tools.map((tool) => (tool.type === 'function' ? tool.function.name : tool.custom.name)),
+        fallbackInvoker: options.fallbackInvoker,
+        outputCallback: options.toolCallOutputCallback,
+        events,
+      }).finally(() => events.close());
+      batch.catch(() => {});
+      for (;;) {
+        const event = await events.next();
+        if (event === null) break;
+        await hooks.dispatch(event, runInfo);
+        yield event;
+      }
+      const outcome = await batch;
+      toolCalls.forEach((call, index) => messages.push(toolMessage(call.id, outcome.contents[index]!)));
+      if (signal.aborted) throw signal.reason;
+      if (outcome.fatal) {
+        throw outcome.fatal.policy === 'abort' ? new ToolCallError(outcome.fatal.toolCall, outcome.fatal.error) : outcome.fatal.error;
+      }
+      if (iteration + 1 >= maxIterations) throw new MaxIterationsReached(maxIterations);
+    }
+
+    const result = new StreamResult(messages, usages, completions);
+    const completed: LifecycleEvent = { type: 'run.completed', result };
+    await hooks.dispatch(completed, runInfo);
+    yield completed;
+  } catch (thrown) {
+    turn?.abort();
+    const error = options.signal?.aborted ? asAbortError(thrown, options.signal.reason) : thrown;
+    if (!signal.aborted) controller.abort(error);
+    const failedMessages = messages.slice();
+    attachMessages(error, failedMessages);
+    const failed: RunFailedEvent = { type: 'run.failed', error, messages: failedMessages };
+    try {
+      await hooks?.dispatch(failed, runInfo);
+    } catch (hookError) {
+      // The run's own error stays the one reported; the failing onRunFailed hook is kept beside it.
+      if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+        Object.defineProperty(error, 'suppressed', { value: hookError, configurable: true, enumerable: false });
+      }
+    }
+    yield failed;
+  } finally {
+    turn?.abort();
+    if (!signal.aborted) controller.abort(new Error('The run ended.'));
+    dispose();
+  }
+}
+
+function asAbortError(thrown: unknown, reason: unknown): RunAbortedError {
+  return thrown instanceof RunAbortedError ? thrown : new RunAbortedError(reason);
+}
+
+function explainEmptyStream(error: unknown): never {
+  if (error instanceof Error && /without sending any chunks/.test(error.message)) {
+    throw new ModelResponseError(
+      'The model stream ended without sending any chunk. Check the client baseURL and that the provider supports streaming Chat Completions.',
+      { cause: error },
+    );
+  }
+  throw error;
+}
+
+async function mergeFor<C>(options: StreamUntilUserInputOptions<C>): Promise<MergedTools<C>> {
+  const collected = await collectTools(options.tools ?? []);
+  return mergeCollected(
+    {
+      paramsTools: options.params?.tools,
+      toolInvokers: options.toolInvokers,
+      hasFallbackInvoker: options.fallbackInvoker !== undefined,
+    },
+    collected,
+  );
+}
+
+function requestBody<C>(
+  options: StreamUntilUserInputOptions<C>,
+  messages: ChatCompletionMessageParam[],
+  merged: MergedTools<C>,
+): ChatCompletionCreateParamsStreaming {
+  const params = (options.params ?? {}) as Record<string, unknown>;
+  const body: Record<string, unknown> = { ...params, model: options.model, messages, stream: true };
+  if (!('stream_options' in params)) body['stream_options'] = { include_usage: true };
+  if (merged.tools.length > 0) body['tools'] = merged.tools;
+  else delete body['tools'];
+  return body as unknown as ChatCompletionCreateParamsStreaming;
+}
+
+function handlerList(handler: StreamUntilUserInputOptions['streamHandler']): readonly object[] {
+  if (handler === undefined || handler === null) return [];
+  return Array.isArray(handler) ? handler : [handler as object];
+}
+
+function concurrencyOf(parallel: boolean | number | undefined): number {
+  if (parallel === undefined || parallel === true) return Number.POSITIVE_INFINITY;
+  if (parallel === false) return 1;
+  if (Number.isInteger(parallel) && parallel >= 1) return parallel;
+  throw new TypeError(`parallelToolCalls must be true, false or a positive integer, got ${String(parallel)}.`);
+}
+
+function checkOptions(options: StreamUntilUserInputOptions): void {
+  const problems: string[] = [];
+  if (!options || typeof options !== 'object') throw new TypeError('streamUntilUserInput needs an options object { client, model, messages, ... }.');
+  if (!options.client || typeof options.client.chat?.completions?.create !== 'function') {
+    problems.push('client must be an OpenAI instance (new OpenAI({ apiKey })).');
+  }
+  if (typeof options.model !== 'string' || options.model === '') problems.push('model must be a non-empty string, e.g. "gpt-4.1-nano".');
+  if (!Array.isArray(options.messages)) problems.push('messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }].');
+  const max = options.maxIterations;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxIterations must be a positive integer, got ${String(max)}.`);
+  const policy = options.onToolError;
+  if (policy !== undefined && policy !== 'emit' && policy !== 'raise' && policy !== 'abort') {
+    problems.push(`onToolError must be 'emit', 'raise' or 'abort', got ${JSON.stringify(policy)}.`);
+  }
+  if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
+}

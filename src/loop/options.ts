@@ -1,0 +1,72 @@
+import type OpenAI from 'openai';
+import type {
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
+import type { ToolCall, ToolInvoker } from '../tools/tool.js';
+import type { ToolResult } from '../tools/tool-result.js';
+import type { ModelRequestOptions } from './turn-stream.js';
+
+/** What to do when a tool call throws, times out, has invalid arguments or names an unknown tool. */
+export type ToolErrorPolicy = 'emit' | 'raise' | 'abort';
+
+/** Extra Chat Completions body params (the seed's `stream_kwargs`): `tools`, `temperature`, `stream_options`, ... */
+export type ChatParams = Omit<Partial<ChatCompletionCreateParamsStreaming>, 'model' | 'messages' | 'stream'>;
+
+/** Information for {@link StreamUntilUserInputOptions.toolCallOutputCallback}. */
+export interface ToolCallOutputInfo<C = any> {
+  readonly iteration: number;
+  readonly context: C;
+  /** Set when the output is the report of a failure (what the tool threw, under `'emit'`). */
+  readonly error?: unknown;
+}
+
+/** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
+export interface StreamUntilUserInputOptions<C = any> {
+  /** The conversation so far. It is copied, never mutated. */
+  messages: readonly ChatCompletionMessageParam[];
+  /** Model name. */
+  model: string;
+  /** An `OpenAI` client (or a subclass such as `AnthropicOpenAI`, `AzureOpenAI`). */
+  client: OpenAI;
+  /** Receives stream and lifecycle events: a `ChatCompletionStreamHandler`, a class with hook decorators, or several. */
+  streamHandler?: object | readonly object[];
+  /** Tool objects, raw tool schemas, `@Toolset` instances, MCP toolsets. */
+  tools?: readonly ToolEntry<C>[];
+  /** `{ name: (toolCall, context, { signal, iteration }) => string | ToolResult }`; overrides tool objects of the same name. */
+  toolInvokers?: ToolInvokers<C>;
+  /** Extra body params; `params.tools` are sent first, then the schemas of `tools`. */
+  params?: ChatParams;
+  /** Forwarded to every invoker and hook as is. */
+  context?: C;
+  /** Most model requests in one run. Default 10. */
+  maxIterations?: number;
+  /**
+   * `'emit'` (default): the model gets a tool message saying the call failed and why, and the loop goes on.
+   * `'raise'`: the run fails at once with the original error; running sibling calls are cancelled.
+   * `'abort'`: sibling calls finish, their results are recorded, then the run fails with `ToolCallError`.
+   */
+  onToolError?: ToolErrorPolicy;
+  /** Called with the name of a tool nobody can invoke; return an invoker to run it, or `undefined`. */
+  fallbackInvoker?: (name: string, toolCall: ToolCall) => ToolInvoker<C> | undefined;
+  /**
+   * Sees every tool output before the model does; return a string or `ToolResult` to replace it
+   * (truncate, redact), or nothing to keep it.
+   */
+  toolCallOutputCallback?: (
+    toolCall: ToolCall,
+    result: ToolResult,
+    info: ToolCallOutputInfo<C>,
+  ) => void | string | ToolResult | Promise<void | string | ToolResult>;
+  /**
+   * How many tool calls of one assistant message run at once: `true` (default) all, `false` one at a
+   * time, a number to bound. Results are appended in the model's order whatever order they finish in.
+   * (Not the API's `parallel_tool_calls`, which asks the model; set that in `params`.)
+   */
+  parallelToolCalls?: boolean | number;
+  /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
+  signal?: AbortSignal;
+  /** Per-request options for the OpenAI client (`headers`, `timeout`, `maxRetries`, ...). */
+  requestOptions?: ModelRequestOptions;
+}

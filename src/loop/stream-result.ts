@@ -1,0 +1,56 @@
+import type {
+  ChatCompletion,
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { sumUsage } from './usage.js';
+
+/**
+ * The outcome of a run: the whole conversation and what it cost.
+ *
+ * @typeParam P - type of {@link StreamResult.parsed} when the run asked for structured output.
+ */
+export class StreamResult<P = unknown> {
+  constructor(
+    /** Input messages followed by every assistant and tool message of the run. */
+    readonly messages: ChatCompletionMessageParam[],
+    /** Usage of each model request that reported it, in order. */
+    readonly usages: CompletionUsage[],
+    /** The completion of each model request, in order. */
+    readonly completions: ChatCompletion[],
+    /** The final answer parsed into the requested class (see `responseFormatFromClass`), else `undefined`. */
+    readonly parsed?: P,
+  ) {}
+
+  /**
+   * The history as plain JSON-safe objects, ready to send as `messages` of the next round.
+   * Provider extras the next request needs (Gemini's `extra_content` thought signatures, DeepSeek's
+   * `reasoning_content`) are kept.
+   */
+  toInputList(): ChatCompletionMessageParam[] {
+    return JSON.parse(JSON.stringify(this.messages));
+  }
+
+  /** Sum of {@link usages}, details included; all zeros when no request reported usage. */
+  get totalUsage(): CompletionUsage {
+    return sumUsage(this.usages);
+  }
+
+  /** The last assistant message of the run. */
+  get finalMessage(): ChatCompletionAssistantMessageParam | undefined {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const message = this.messages[i]!;
+      if (message.role === 'assistant') return message;
+    }
+    return undefined;
+  }
+
+  /** Text of the final answer (`null` when the last answer had no text, e.g. a refusal). */
+  get finalContent(): string | null {
+    const content = this.finalMessage?.content;
+    if (content === undefined || content === null) return null;
+    if (typeof content === 'string') return content;
+    return content.map((part) => ('text' in part ? part.text : '')).join('');
+  }
+}

@@ -1,0 +1,137 @@
+import type { ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
+import { ToolArgumentsError, UnknownToolError } from '../tools/errors.js';
+import type { ToolCall, ToolInvoker } from '../tools/tool.js';
+import { ToolResult } from '../tools/tool-result.js';
+import { raceAbort, childController } from './abort.js';
+import { errorMessage } from './errors.js';
+import type { EventQueue } from './event-queue.js';
+import type { LifecycleEvent } from './lifecycle-events.js';
+import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+
+/** The outcome of one batch of tool calls (the calls of one assistant message). */
+export interface BatchOutcome {
+  /** One tool message content per call, in the model's order. */
+  readonly contents: string[];
+  /** Set when the batch must end the run: the error to fail with. */
+  readonly fatal?: { error: unknown; toolCall: ToolCall; policy: ToolErrorPolicy } | undefined;
+}
+
+/** Thrown into sibling calls that were cancelled because another call failed under `'raise'`. */
+export class ToolCallCancelledError extends Error {
+  override readonly name = 'ToolCallCancelledError';
+  constructor(toolName: string, because: string) {
+    super(`Tool "${toolName}" was cancelled because ${because}.`);
+  }
+}
+
+/** What a batch needs from the run. */
+export interface BatchContext<C> {
+  readonly iteration: number;
+  readonly context: C;
+  readonly signal: AbortSignal;
+  readonly policy: ToolErrorPolicy;
+  readonly concurrency: number;
+  readonly invokers: Readonly<Record<string, ToolInvoker<C>>>;
+  readonly availableTools: readonly string[];
+  readonly fallbackInvoker: StreamUntilUserInputOptions<C>['fallbackInvoker'];
+  readonly outputCallback: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
+  readonly events: EventQueue<LifecycleEvent>;
+}
+
+/**
+ * Runs the tool calls of one assistant message, at most `concurrency` at a time, pushing
+ * `tool_call.*` events as calls start and finish. Resolves when every call has settled (promptly on
+ * abort: invokers that ignore their signal are not waited for).
+ */
+export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolCall[], ctx: BatchContext<C>): Promise<BatchOutcome> {
+  const contents: string[] = new Array(calls.length);
+  const { controller, dispose } = childController(ctx.signal);
+  let fatal: BatchOutcome['fatal'];
+  let next = 0;
+
+  const runOne = async (index: number): Promise<void> => {
+    const toolCall = asFunctionCall(calls[index]!);
+    const started = performance.now();
+    ctx.events.push({ type: 'tool_call.started', iteration: ctx.iteration, toolCall });
+    let result: ToolResult;
+    try {
+      const invoker = resolveInvoker(toolCall, ctx);
+      const output = await raceAbort(
+        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration })),
+        controller.signal,
+      );
+      result = await applyOutputCallback(toolCall, ToolResult.from(output), ctx, undefined);
+      const durationMs = performance.now() - started;
+      ctx.events.push(
+        result.isError
+          ? { type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error: new ToolReportedError(toolCall.function.name, result.content), result, durationMs }
+          : { type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs },
+      );
+    } catch (thrown) {
+      const error = controller.signal.aborted && thrown === controller.signal.reason && !ctx.signal.aborted && fatal
+        ? new ToolCallCancelledError(toolCall.function.name, `tool "${fatal.toolCall.function.name}" failed`)
+        : thrown;
+      if (!fatal && !ctx.signal.aborted && ctx.policy !== 'emit') {
+        fatal = { error, toolCall, policy: ctx.policy };
+        if (ctx.policy === 'raise') controller.abort(error);
+      }
+      result = new ToolResult(toolErrorContent(toolCall.function.name, error));
+      if (!ctx.signal.aborted) {
+        try {
+          result = await applyOutputCallback(toolCall, result, ctx, error);
+        } catch (callbackError) {
+          fatal ??= { error: callbackError, toolCall, policy: 'raise' };
+        }
+      }
+      ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error, result, durationMs: performance.now() - started });
+    }
+    contents[index] = result.content;
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < calls.length) await runOne(next++);
+  };
+  try {
+    const workers = Array.from({ length: Math.min(ctx.concurrency, calls.length) }, worker);
+    await Promise.all(workers);
+  } finally {
+    dispose();
+  }
+  return { contents, fatal };
+}
+
+/** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */
+export class ToolReportedError extends Error {
+  override readonly name = 'ToolReportedError';
+  constructor(
+    readonly toolName: string,
+    content: string,
+  ) {
+    super(`Tool "${toolName}" reported an error: ${content}`);
+  }
+}
+
+function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
+  if (call.type === 'function') return call;
+  // Custom (free-form) tool calls are routed by name like function calls; their input is the "arguments".
+  return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
+}
+
+function resolveInvoker<C>(toolCall: ToolCall, ctx: BatchContext<C>): ToolInvoker<C> {
+  const name = toolCall.function.name;
+  const invoker = Object.hasOwn(ctx.invokers, name) ? ctx.invokers[name] : ctx.fallbackInvoker?.(name, toolCall);
+  if (!invoker) throw new UnknownToolError(name, ctx.availableTools);
+  return invoker;
+}
+
+async function applyOutputCallback<C>(toolCall: ToolCall, result: ToolResult, ctx: BatchContext<C>, error: unknown): Promise<ToolResult> {
+  if (!ctx.outputCallback) return result;
+  const replaced = await ctx.outputCallback(toolCall, result, { iteration: ctx.iteration, context: ctx.context, ...(error === undefined ? {} : { error }) });
+  return replaced === undefined ? result : ToolResult.from(replaced);
+}
+
+/** The tool message that tells the model a call failed: the error's message, never a stack. */
+export function toolErrorContent(toolName: string, error: unknown): string {
+  if (error instanceof ToolArgumentsError || error instanceof UnknownToolError) return error.message;
+  return `Error: tool "${toolName}" failed: ${errorMessage(error)}`;
+}

@@ -1,0 +1,115 @@
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageFunctionToolCall,
+} from 'openai/resources/chat/completions';
+import { ToolArgumentsError } from './errors.js';
+import { ToolResult } from './tool-result.js';
+
+/** The tool call as the model produced it (`id`, `function.name`, `function.arguments` as JSON text). */
+export type ToolCall = ChatCompletionMessageFunctionToolCall;
+
+/** What an invoker may return: the content string, or a {@link ToolResult} with metadata. */
+export type ToolOutput = string | ToolResult;
+
+/** Per-call information handed to every invoker next to the run's `context`. */
+export interface ToolInvocationOptions {
+  /**
+   * Aborted when the run is aborted, when the tool's `timeout` elapses, or when a sibling call fails
+   * under `onToolError: 'raise'`. Pass it on to `fetch`, database drivers, child processes.
+   */
+  readonly signal: AbortSignal;
+  /** Zero-based index of the model request whose answer contained this call. */
+  readonly iteration: number;
+}
+
+/**
+ * Runs one tool call. Receives the whole tool call (id, name, raw JSON arguments), the run's
+ * `context` unchanged, and an abort signal.
+ */
+export type ToolInvoker<C = any> = (
+  toolCall: ToolCall,
+  context: C,
+  options: ToolInvocationOptions,
+) => ToolOutput | Promise<ToolOutput>;
+
+/**
+ * A tool: the schema the model sees and the invoker that runs it, carried together.
+ * {@link FunctionTool}, `@Tool` methods and MCP toolsets all produce these.
+ */
+export interface Tool<C = any> {
+  /** The Chat Completions tool definition sent in `tools`. */
+  readonly schema: ChatCompletionFunctionTool;
+  /** Runs a call of this tool. */
+  readonly invoke: ToolInvoker<C>;
+  /** Milliseconds after which a call fails with `ToolTimeoutError` (and its signal is aborted). */
+  readonly timeout?: number | undefined;
+  /** Who provides the tool, for error messages (e.g. `WeatherTools.getWeather`, `mcp server "fs"`). */
+  readonly owner?: string | undefined;
+}
+
+/**
+ * Marks objects that supply tools dynamically: `@Toolset` instances are read through their metadata,
+ * but anything implementing this symbol (MCP toolsets, your own registries) can be passed in `tools`.
+ * The engine calls it before every model request, so the list may change during a run.
+ */
+export const TOOL_SOURCE: unique symbol = Symbol.for('chat-cmpl-stream-handler.toolSource') as any;
+
+/** An object that supplies tools; see {@link TOOL_SOURCE}. */
+export interface ToolSource<C = any> {
+  [TOOL_SOURCE](): readonly Tool<C>[] | Promise<readonly Tool<C>[]>;
+}
+
+/** True when `value` implements {@link ToolSource}. */
+export function isToolSource(value: unknown): value is ToolSource {
+  return typeof value === 'object' && value !== null && typeof (value as any)[TOOL_SOURCE] === 'function';
+}
+
+/** True for a {@link Tool} object (schema + invoker). */
+export function isTool(value: unknown): value is Tool {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Tool>;
+  return typeof candidate.invoke === 'function' && isFunctionToolSchema(candidate.schema);
+}
+
+/** True for a raw Chat Completions function tool definition (`{ type: 'function', function: {...} }`). */
+export function isFunctionToolSchema(value: unknown): value is ChatCompletionFunctionTool {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { type?: unknown; function?: { name?: unknown } };
+  return candidate.type === 'function' && typeof candidate.function?.name === 'string';
+}
+
+/**
+ * Parses a tool call's JSON arguments. An empty string means no arguments (`{}`), as some providers
+ * send for parameterless tools.
+ *
+ * @throws {ToolArgumentsError} when the text is not JSON, naming the tool and the parser's complaint.
+ */
+export function argsFromToolCall<T = unknown>(toolCall: ToolCall): T {
+  const text = toolCall.function.arguments;
+  if (text === undefined || text === null || text.trim() === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new ToolArgumentsError(
+      toolCall.function.name,
+      [{ path: '', message: `not valid JSON (${(error as Error).message})` }],
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Turns what a tool function returned into the tool message: strings as they are, `ToolResult`
+ * as it is, `undefined` as an empty string, anything else JSON-serialised.
+ */
+export function toToolResult(value: unknown): ToolResult {
+  if (typeof value === 'string') return new ToolResult(value);
+  if (ToolResult.is(value)) return value;
+  if (value === undefined) return new ToolResult('');
+  const json = JSON.stringify(value);
+  if (json === undefined) {
+    throw new TypeError(`Tool returned ${typeof value}, which cannot be serialised to JSON; return a string instead.`);
+  }
+  return new ToolResult(json);
+}
+
