@@ -1,0 +1,11 @@
+/**
+ * Test kit: a real Chat Completions server on 127.0.0.1 that plays scripted replies, so agents can be
+ * tested without an API key or network.
+ *
+ * @packageDocumentation
+ */
+export { ScriptedChatServer, ScriptError } from './scripted-chat-server.js';
+export type { ScriptedChatServerOptions } from './scripted-chat-server.js';
+export { reply, toolCall } from './replies.js';
+export type { DeliveryOptions, MessageSpec, ReplyOptions, ScriptedReply, ScriptedToolCall, StreamQuirks } from './replies.js';
+export type { RecordedRequest } from './recorded-request.js';
