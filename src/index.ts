@@ -42,3 +42,6 @@ export type { RunInfo } from './hooks/run-info.js';
 export { HookError } from './hooks/errors.js';
 export * from './hooks/hook-decorators.js';
 export type { HookEventType } from './hooks/hook-names.js';
+
+// --- decorator layer (tools) ---
+// --- end decorator layer ---
