@@ -76,7 +76,8 @@ export function buildChunks(spec: MessageSpec, identity: ReplyIdentity): Json[] 
   if (quirks.placeholderFirstChunk) chunks.push({ id: '', object: 'chat.completion.chunk', created: 0, model: '', choices: [] });
   const role = quirks.omitRole ? {} : { role: 'assistant' };
   const textExtras = quirks.emptyToolCallsInTextDeltas ? { tool_calls: [] } : {};
-  push({ ...role, content: '', refusal: null, ...textExtras });
+  // Like OpenAI: an empty string opens a text answer, null opens a message of tool calls only.
+  push({ ...role, content: spec.content || spec.reasoning || !spec.toolCalls?.length ? '' : null, refusal: null, ...textExtras });
 
   if (spec.reasoning) {
     const field = spec.reasoningField ?? 'reasoning_content';
