@@ -76,7 +76,7 @@ export async function* streamUntilUserInputEvents<C = any>(
         if (pending) await pending;
         yield { type: 'stream.event', iteration, event };
       }
-      const completion = await turn.completion().catch(explainEmptyStream);
+      const completion = await turn.completion();
       turn = undefined;
       const choice = completion.choices[0];
       if (!choice) throw new ModelResponseError(`The model's response of request ${iteration + 1} has no choices.`);
@@ -155,16 +155,6 @@ export async function* streamUntilUserInputEvents<C = any>(
 
 function asAbortError(thrown: unknown, reason: unknown): RunAbortedError {
   return thrown instanceof RunAbortedError ? thrown : new RunAbortedError(reason);
-}
-
-function explainEmptyStream(error: unknown): never {
-  if (error instanceof Error && /without sending any chunks/.test(error.message)) {
-    throw new ModelResponseError(
-      'The model stream ended without sending any chunk. Check the client baseURL and that the provider supports streaming Chat Completions.',
-      { cause: error },
-    );
-  }
-  throw error;
 }
 
 async function mergeFor<C>(options: StreamUntilUserInputOptions<C>): Promise<MergedTools<C>> {

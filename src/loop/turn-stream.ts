@@ -7,6 +7,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { ChunkNormalizer } from './chunk-normalizer.js';
+import { ModelResponseError } from './errors.js';
 import type { ReasoningField, StreamEvent } from './stream-events.js';
 
 /** The OpenAI client's per-request options (not exported by the SDK under a stable path). */
@@ -64,7 +65,7 @@ export class TurnStream {
     this.listen();
     this.sdkStream.done().then(
       () => this.end(undefined),
-      (error: unknown) => this.end({ error }),
+      (error: unknown) => this.end({ error: explainEmptyStream(error) }),
     );
   }
 
@@ -224,4 +225,14 @@ function accumulatorParams(body: ChatCompletionCreateParamsStreaming): ChatCompl
   const parseableTools = body.tools?.filter((tool) => (tool as { $brand?: string }).$brand === 'auto-parseable-tool');
   if (parseableTools && parseableTools.length > 0) params.tools = parseableTools;
   return params;
+}
+
+function explainEmptyStream(error: unknown): unknown {
+  if (error instanceof Error && /without sending any chunks/.test(error.message)) {
+    return new ModelResponseError(
+      'The model stream ended without sending any chunk. Check the client baseURL and that the provider streams Chat Completions.',
+      { cause: error },
+    );
+  }
+  return error;
 }
