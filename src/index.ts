@@ -43,5 +43,8 @@ export { HookError } from './hooks/errors.js';
 export * from './hooks/hook-decorators.js';
 export type { HookEventType } from './hooks/hook-names.js';
 
+export { Agent } from './agent/agent.js';
+export type { AgentOptions, AgentRunOptions } from './agent/agent.js';
+
 // --- decorator layer (tools) ---
 // --- end decorator layer ---

@@ -1,0 +1,111 @@
+import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { streamUntilUserInputEvents } from '../loop/engine.js';
+import type { LifecycleEvent } from '../loop/lifecycle-events.js';
+import type { ChatParams, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
+import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
+import type { StreamResult } from '../loop/stream-result.js';
+import type { ModelRequestOptions } from '../loop/turn-stream.js';
+import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
+import { AgentTools } from './agent-tools.js';
+
+/** Options of {@link Agent}. */
+export interface AgentOptions<C = any> {
+  /** The OpenAI client (or `AnthropicOpenAI`, `AzureOpenAI`, any OpenAI-compatible baseURL). */
+  client: OpenAI;
+  /** Model name. */
+  model: string;
+  /** The system message of every run; a function computes it from the run's context. */
+  instructions?: string | ((context: C) => string | Promise<string>);
+  /** `@Toolset` instances and MCP toolsets. */
+  toolsets?: readonly object[];
+  /** Tool objects (`FunctionTool`, ...) and raw `{ type: 'function', function }` schemas. */
+  tools?: readonly ToolEntry<C>[];
+  /** Invokers for the raw schemas in `tools` (and overrides for tool objects of the same name). */
+  toolInvokers?: ToolInvokers<C>;
+  /** Hook handlers for every run, called in this order. */
+  handlers?: readonly object[];
+  /** Extra request body params (`temperature`, `tool_choice`, ...). */
+  params?: ChatParams;
+  /** Most model requests per run (default 10). */
+  maxIterations?: number;
+  /** See {@link StreamUntilUserInputOptions.onToolError}. */
+  onToolError?: ToolErrorPolicy;
+  /** See {@link StreamUntilUserInputOptions.parallelToolCalls}. */
+  parallelToolCalls?: boolean | number;
+  /** See {@link StreamUntilUserInputOptions.fallbackInvoker}. */
+  fallbackInvoker?: StreamUntilUserInputOptions<C>['fallbackInvoker'];
+  /** See {@link StreamUntilUserInputOptions.toolCallOutputCallback}. */
+  toolCallOutputCallback?: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
+  /** Per-request options for the OpenAI client. */
+  requestOptions?: ModelRequestOptions;
+}
+
+/** Options of one {@link Agent.run} / {@link Agent.stream}. */
+export interface AgentRunOptions<C = any> {
+  /** Reaches every tool (`ctx.context`) and hook (`run.context`) of this run. */
+  context?: C;
+  /** Aborts the run. */
+  signal?: AbortSignal;
+  /** Handlers for this run only, after the agent's handlers. */
+  handlers?: readonly object[];
+  /** Overrides the agent's `maxIterations` for this run. */
+  maxIterations?: number;
+}
+
+/**
+ * Holds what a conversation needs — client, model, instructions, toolsets, handlers — and runs it.
+ * An `Agent` keeps no per-run state: one instance (e.g. a NestJS singleton) serves concurrent runs,
+ * each with its own `context`.
+ *
+ * @example
+ * ```ts
+ * const agent = new Agent({ client, model: 'gpt-4.1-nano', instructions: 'You are a weather bot.', toolsets: [new WeatherTools(api)] });
+ * const result = await agent.run('Weather in Tokyo?', { context: { userId: 'u1' } });
+ * ```
+ */
+export class Agent<C = any> {
+  private readonly tools: AgentTools<C>;
+
+  /** @throws {ToolConfigurationError} when two tools share a name (naming both owners) or a schema has no invoker. */
+  constructor(private readonly options: AgentOptions<C>) {
+    if (!options || typeof options !== 'object') throw new TypeError('new Agent() needs options { client, model, ... }.');
+    this.tools = new AgentTools<C>([...(options.toolsets ?? []), ...(options.tools ?? [])], options.toolInvokers ?? {});
+  }
+
+  /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
+  async run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult> {
+    return streamUntilUserInput(await this.engineOptions(input, runOptions));
+  }
+
+  /** The run's lifecycle events as they happen (ends with `run.completed` or `run.failed`). */
+  async *stream(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): AsyncGenerator<LifecycleEvent, void, undefined> {
+    yield* streamUntilUserInputEvents(await this.engineOptions(input, runOptions));
+  }
+
+  private async engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): Promise<StreamUntilUserInputOptions<C>> {
+    const { options } = this;
+    const messages: ChatCompletionMessageParam[] = [];
+    const instructions = typeof options.instructions === 'function' ? await options.instructions(run.context as C) : options.instructions;
+    if (instructions) messages.push({ role: 'system', content: instructions });
+    if (typeof input === 'string') messages.push({ role: 'user', content: input });
+    else if (Array.isArray(input)) messages.push(...input);
+    else throw new TypeError('Agent input must be a string or an array of chat messages.');
+    return {
+      client: options.client,
+      model: options.model,
+      messages,
+      tools: [this.tools],
+      streamHandler: [...(options.handlers ?? []), ...(run.handlers ?? [])],
+      params: options.params,
+      context: run.context,
+      signal: run.signal,
+      maxIterations: run.maxIterations ?? options.maxIterations,
+      onToolError: options.onToolError,
+      parallelToolCalls: options.parallelToolCalls,
+      fallbackInvoker: options.fallbackInvoker,
+      toolCallOutputCallback: options.toolCallOutputCallback,
+      requestOptions: options.requestOptions,
+    };
+  }
+}
