@@ -1,0 +1,207 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { McpConfigurationError } from './errors.js';
+import { isSchemaObject } from './json-schema.js';
+import { toJsonSafe } from './json-safe.js';
+
+/** Which of a server's tools to offer: their names on the server, or a predicate on their MCP definitions. */
+export type McpToolFilter = readonly string[] | ((tool: McpToolDefinition) => boolean);
+
+/** Options every kind of MCP server config accepts. */
+export interface McpCommonOptions {
+  /** Prefix of the tool names the model sees: `label__name`. Also names the server in errors. */
+  label?: string;
+  /** Offer only some tools: names on the server, or a predicate on each MCP tool definition. */
+  filter?: McpToolFilter;
+  /** Static `_meta` entries sent with every `tools/call` (a JSON-safe copy is taken). */
+  meta?: Record<string, unknown>;
+  /**
+   * Send the run's `context` as `_meta.context` with every `tools/call` (a JSON-safe copy).
+   * Default `true`. The server sees it: turn it off when the context holds secrets and the
+   * server is not yours.
+   */
+  forwardContext?: boolean;
+  /** Milliseconds a `tools/call` may take before it fails with `ToolTimeoutError` (and is cancelled). Default 60 000. */
+  timeout?: number;
+  /**
+   * Offer tools in OpenAI strict mode when their schema can be made strict. Default `true`;
+   * `false` sends every schema as the server gave it with `strict: false`.
+   */
+  strict?: boolean;
+}
+
+/** A server reached over HTTP: Streamable HTTP first, then the SSE transport on common paths. */
+export interface McpUrlServerConfig extends McpCommonOptions {
+  /** The server's URL, e.g. `https://example.com/mcp`. */
+  url: string | URL;
+  /** HTTP headers sent with every request (e.g. `Authorization`). */
+  headers?: Record<string, string>;
+  /** Milliseconds each connection attempt may take. Default 10 000. */
+  connectTimeout?: number;
+}
+
+/** A server started as a child process speaking MCP over stdin/stdout. */
+export interface McpStdioServerConfig extends McpCommonOptions {
+  /** The executable, e.g. `npx` or `process.execPath`. */
+  command: string;
+  /** Its arguments. */
+  args?: readonly string[];
+  /**
+   * Extra environment variables. The child does not inherit your whole environment: it gets the
+   * MCP SDK's safe defaults (`HOME`, `PATH`, `USER`, ...) plus these.
+   */
+  env?: Record<string, string>;
+  /** Working directory of the child. Default: the current one. */
+  cwd?: string;
+  /** Milliseconds the process may take to start and answer `initialize`. Default 30 000. */
+  connectTimeout?: number;
+  /** Receives everything the child writes to stderr (it is otherwise kept only as a short tail for error messages). */
+  onStderr?: (text: string) => void;
+}
+
+/** An MCP `Client` you connected yourself: reused as is, never reconnected and never closed by the toolset. */
+export interface McpClientServerConfig extends McpCommonOptions {
+  /** A connected client (`await client.connect(transport)` done). */
+  client: Client;
+}
+
+/** Where an MCP toolset gets its tools: a URL, a command to start, or a connected client. */
+export type McpServerConfig = McpUrlServerConfig | McpStdioServerConfig | McpClientServerConfig;
+
+/** A validated config with defaults applied. */
+export type ResolvedConfig = (
+  | { kind: 'url'; url: URL; headers: Record<string, string>; connectTimeout: number }
+  | { kind: 'stdio'; command: string; args: string[]; env?: Record<string, string>; cwd?: string; connectTimeout: number; onStderr?: (text: string) => void }
+  | { kind: 'client'; client: Client }
+) & {
+  label: string | undefined;
+  filter: McpToolFilter | undefined;
+  meta: Record<string, unknown> | undefined;
+  forwardContext: boolean;
+  timeout: number | undefined;
+  strict: boolean;
+};
+
+const COMMON_KEYS = ['label', 'filter', 'meta', 'forwardContext', 'timeout', 'strict'];
+const KEYS_BY_KIND = {
+  url: ['url', 'headers', 'connectTimeout', ...COMMON_KEYS],
+  stdio: ['command', 'args', 'env', 'cwd', 'connectTimeout', 'onStderr', ...COMMON_KEYS],
+  client: ['client', ...COMMON_KEYS],
+} as const;
+
+const DEFAULT_URL_CONNECT_TIMEOUT = 10_000;
+const DEFAULT_STDIO_CONNECT_TIMEOUT = 30_000;
+
+/**
+ * Checks a config and applies defaults.
+ *
+ * @throws {McpConfigurationError} naming every problem found.
+ */
+export function resolveConfig(config: McpServerConfig): ResolvedConfig {
+  if (!isSchemaObject(config)) {
+    throw new McpConfigurationError('An MCP server config must be an object: { url }, { command, args? } or { client }.');
+  }
+  const raw = config as Record<string, unknown>;
+  const kinds = (['url', 'command', 'client'] as const).filter((key) => raw[key] !== undefined);
+  if (kinds.length !== 1) {
+    throw new McpConfigurationError(
+      kinds.length === 0
+        ? 'An MCP server config needs one of url (an HTTP server), command (a stdio server to start) or client (a connected MCP Client).'
+        : `An MCP server config takes only one of url, command and client; this one has ${kinds.join(' and ')}.`,
+    );
+  }
+  const kind = kinds[0] === 'command' ? 'stdio' : kinds[0]!;
+  const problems: string[] = [];
+  const allowed: readonly string[] = KEYS_BY_KIND[kind];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key) && raw[key] !== undefined) {
+      problems.push(`"${key}" is not an option of ${kind} servers (options: ${allowed.join(', ')}).`);
+    }
+  }
+  const common = resolveCommon(raw, problems);
+  let resolved: ResolvedConfig | undefined;
+  if (kind === 'url') resolved = { kind, ...resolveUrl(raw, problems), ...common };
+  else if (kind === 'stdio') resolved = { kind, ...resolveStdio(raw, problems), ...common };
+  else resolved = { kind, client: resolveClient(raw, problems), ...common };
+  if (problems.length > 0) throw new McpConfigurationError(`Invalid MCP server config: ${problems.join(' ')}`);
+  return resolved;
+}
+
+function resolveCommon(raw: Record<string, unknown>, problems: string[]) {
+  const { label, filter, meta, forwardContext, timeout, strict } = raw;
+  if (label !== undefined && (typeof label !== 'string' || label === '')) problems.push('label must be a non-empty string.');
+  const filterOk = filter === undefined || typeof filter === 'function' || (Array.isArray(filter) && filter.every((name) => typeof name === 'string'));
+  if (!filterOk) problems.push('filter must be an array of tool names or a function (tool) => boolean.');
+  if (meta !== undefined && !isSchemaObject(meta)) problems.push('meta must be a plain object.');
+  if (forwardContext !== undefined && typeof forwardContext !== 'boolean') problems.push('forwardContext must be true or false.');
+  if (strict !== undefined && typeof strict !== 'boolean') problems.push('strict must be true or false.');
+  checkPositive('timeout', timeout, problems);
+  return {
+    label: label as string | undefined,
+    filter: filter as McpToolFilter | undefined,
+    meta: isSchemaObject(meta) ? (toJsonSafe(meta) as Record<string, unknown>) : undefined,
+    forwardContext: forwardContext !== false,
+    timeout: timeout as number | undefined,
+    strict: strict !== false,
+  };
+}
+
+function resolveUrl(raw: Record<string, unknown>, problems: string[]) {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(raw['url']));
+  } catch {
+    problems.push(`url ${JSON.stringify(String(raw['url']))} is not a valid URL; write it in full, e.g. "http://127.0.0.1:3000/mcp".`);
+  }
+  if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`url must use http: or https:, got ${url.protocol}`);
+  }
+  const headers = raw['headers'];
+  if (headers !== undefined && (!isSchemaObject(headers) || Object.values(headers).some((value) => typeof value !== 'string'))) {
+    problems.push('headers must be an object of string values, e.g. { Authorization: "Bearer ..." }.');
+  }
+  checkPositive('connectTimeout', raw['connectTimeout'], problems);
+  return {
+    url: url ?? new URL('http://invalid'),
+    headers: { ...((headers as Record<string, string> | undefined) ?? {}) },
+    connectTimeout: (raw['connectTimeout'] as number | undefined) ?? DEFAULT_URL_CONNECT_TIMEOUT,
+  };
+}
+
+function resolveStdio(raw: Record<string, unknown>, problems: string[]) {
+  const { command, args, env, cwd, onStderr } = raw;
+  if (typeof command !== 'string' || command.trim() === '') problems.push('command must be a non-empty string, e.g. "npx".');
+  if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))) {
+    problems.push('args must be an array of strings.');
+  }
+  if (env !== undefined && (!isSchemaObject(env) || Object.values(env).some((value) => typeof value !== 'string'))) {
+    problems.push('env must be an object of string values.');
+  }
+  if (cwd !== undefined && typeof cwd !== 'string') problems.push('cwd must be a string.');
+  if (onStderr !== undefined && typeof onStderr !== 'function') problems.push('onStderr must be a function (text) => void.');
+  checkPositive('connectTimeout', raw['connectTimeout'], problems);
+  return {
+    command: command as string,
+    args: [...((args as string[] | undefined) ?? [])],
+    ...(env === undefined ? {} : { env: env as Record<string, string> }),
+    ...(cwd === undefined ? {} : { cwd: cwd as string }),
+    ...(onStderr === undefined ? {} : { onStderr: onStderr as (text: string) => void }),
+    connectTimeout: (raw['connectTimeout'] as number | undefined) ?? DEFAULT_STDIO_CONNECT_TIMEOUT,
+  };
+}
+
+function resolveClient(raw: Record<string, unknown>, problems: string[]): Client {
+  const client = raw['client'] as Client;
+  if (typeof client?.callTool !== 'function' || typeof client?.listTools !== 'function') {
+    problems.push('client must be an MCP Client from @modelcontextprotocol/sdk.');
+  } else if (client.transport === undefined || client.getServerVersion() === undefined) {
+    problems.push('client is not connected: call `await client.connect(transport)` before passing it.');
+  }
+  return client;
+}
+
+function checkPositive(name: string, value: unknown, problems: string[]): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    problems.push(`${name} must be a positive number of milliseconds, got ${String(value)}.`);
+  }
+}

@@ -1,0 +1,117 @@
+import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { ErrorCode, type CallToolResult, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import { ToolArgumentsError, ToolTimeoutError } from '../tools/errors.js';
+import { argsFromToolCall, type Tool, type ToolCall, type ToolInvocationOptions } from '../tools/tool.js';
+import type { ToolResult } from '../tools/tool-result.js';
+import type { McpConnection } from './connection.js';
+import { isConnectionFailure, mcpErrorCode, McpToolCallError } from './errors.js';
+import { isSchemaObject } from './json-schema.js';
+import { toJsonSafe } from './json-safe.js';
+import { afterPendingOutput } from './stderr-tail.js';
+import { looseParameters, toToolParameters, type ToolParameters } from './strict-schema.js';
+import { toolResultFromMcp, type McpToolResultMetadata } from './tool-result.js';
+import { dropUnsetNulls } from './unset-nulls.js';
+
+/** A {@link Tool} backed by an MCP server's tool. */
+export interface McpTool<C = any> extends Tool<C> {
+  /** The tool's name on the server (what `tools/call` sends), which may differ from `schema.function.name`. */
+  readonly mcpName: string;
+  /** The tool's definition as the server listed it. */
+  readonly definition: McpToolDefinition;
+  /** Why the schema could not be offered in strict mode, when `schema.function.strict` is false. */
+  readonly notStrictBecause: string | undefined;
+  /** Who provides the tool, e.g. `mcp server "fs"`. */
+  readonly owner: string;
+  /** Runs the call on the server; always resolves to a {@link ToolResult} with {@link McpToolResultMetadata}. */
+  readonly invoke: (toolCall: ToolCall, context: C, options: ToolInvocationOptions) => Promise<ToolResult<McpToolResultMetadata>>;
+}
+
+/** How the tools of one server call it. */
+export interface McpToolSettings {
+  readonly connection: McpConnection;
+  readonly owner: string;
+  readonly meta: Record<string, unknown> | undefined;
+  readonly forwardContext: boolean;
+  readonly timeout: number | undefined;
+  readonly strict: boolean;
+}
+
+/** Builds the tool the model sees for one MCP tool definition, named `exposedName`. */
+export function createMcpTool<C>(definition: McpToolDefinition, exposedName: string, settings: McpToolSettings): McpTool<C> {
+  const converted: ToolParameters = settings.strict
+    ? toToolParameters(definition.inputSchema)
+    : { parameters: looseParameters(definition.inputSchema), strict: false, notStrictBecause: 'the server was configured with strict: false' };
+  const description = definition.description ?? definition.title ?? definition.annotations?.title;
+  const schema: ChatCompletionFunctionTool = {
+    type: 'function',
+    function: {
+      name: exposedName,
+      ...(description ? { description } : {}),
+      parameters: converted.parameters,
+      strict: converted.strict,
+    },
+  };
+  return {
+    schema,
+    owner: settings.owner,
+    mcpName: definition.name,
+    definition,
+    notStrictBecause: converted.strict ? undefined : converted.notStrictBecause,
+    invoke: (toolCall, context, options) => callMcpTool(definition, exposedName, settings, toolCall, context, options),
+  };
+}
+
+async function callMcpTool(
+  definition: McpToolDefinition,
+  exposedName: string,
+  settings: McpToolSettings,
+  toolCall: ToolCall,
+  context: unknown,
+  { signal }: ToolInvocationOptions,
+): Promise<ToolResult<McpToolResultMetadata>> {
+  const parsed = argsFromToolCall(toolCall);
+  if (!isSchemaObject(parsed)) {
+    throw new ToolArgumentsError(exposedName, [{ path: '', message: `must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}` }]);
+  }
+  const args = dropUnsetNulls(parsed, definition.inputSchema);
+  const meta = requestMeta(settings, context);
+  const client = await settings.connection.acquire(signal);
+  const timeout = settings.timeout ?? DEFAULT_REQUEST_TIMEOUT_MSEC;
+  let result: CallToolResult;
+  try {
+    result = (await client.callTool({ name: definition.name, arguments: args, ...(meta ? { _meta: meta } : {}) }, undefined, {
+      signal,
+      timeout,
+    })) as CallToolResult;
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    if (mcpErrorCode(error) === ErrorCode.RequestTimeout) throw new ToolTimeoutError(exposedName, timeout);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isConnectionFailure(error)) {
+      settings.connection.markLost(client);
+      await afterPendingOutput();
+      throw new McpToolCallError(
+        `The connection to ${settings.owner} broke during the call of tool "${definition.name}" (the server may have crashed or restarted): ${reason}`,
+        { server: settings.owner, tool: definition.name, connectionLost: true, stderr: settings.connection.stderr, cause: error },
+      );
+    }
+    throw new McpToolCallError(`${settings.owner} could not run tool "${definition.name}": ${reason}`, {
+      server: settings.owner,
+      tool: definition.name,
+      connectionLost: false,
+      cause: error,
+    });
+  }
+  return toolResultFromMcp(result, { server: settings.owner, tool: definition.name });
+}
+
+/** `_meta` of a call: the static entries, then the run's context (JSON-safe) unless forwarding is off. */
+function requestMeta(settings: McpToolSettings, context: unknown): Record<string, unknown> | undefined {
+  const meta: Record<string, unknown> = { ...settings.meta };
+  if (settings.forwardContext && context !== undefined) {
+    const safe = toJsonSafe(context);
+    if (safe !== undefined) meta['context'] = safe;
+  }
+  return Object.keys(meta).length > 0 ? meta : undefined;
+}

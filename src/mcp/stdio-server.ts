@@ -1,0 +1,54 @@
+import { basename } from 'node:path';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpConnectionError } from './errors.js';
+import { connectWithin, describeFailure, networkErrorCode, newClient, type ClientOpener } from './open-client.js';
+import { afterPendingOutput, StderrTail } from './stderr-tail.js';
+
+/** What is needed to start a stdio server. */
+export interface StdioTarget {
+  command: string;
+  args: readonly string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  connectTimeout: number;
+  onStderr?: (text: string) => void;
+}
+
+/** How a stdio server is named in messages when it has no label: the command's base name and its arguments. */
+export function describeCommand(target: Pick<StdioTarget, 'command' | 'args'>): string {
+  const line = [basename(target.command), ...target.args].join(' ');
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/**
+ * Starts the server process (stderr piped and kept as a short tail) and connects to it. Each call
+ * starts a new process, which is how a crashed server is reconnected.
+ */
+export function stdioOpener(target: StdioTarget, owner: () => string): ClientOpener {
+  return async () => {
+    const transport = new StdioClientTransport({
+      command: target.command,
+      args: [...target.args],
+      ...(target.env ? { env: target.env } : {}),
+      ...(target.cwd ? { cwd: target.cwd } : {}),
+      stderr: 'pipe',
+    });
+    const stderr = new StderrTail(transport.stderr, undefined, target.onStderr);
+    const client = newClient();
+    try {
+      await connectWithin(client, transport, target.connectTimeout);
+    } catch (error) {
+      await afterPendingOutput();
+      const reason =
+        networkErrorCode(error) === 'ENOENT'
+          ? `command "${target.command}" was not found (check the command, PATH and cwd)`
+          : describeFailure(error);
+      throw new McpConnectionError(`Could not start ${owner()} (${describeCommand(target)}): ${reason}.`, {
+        server: owner(),
+        stderr: stderr.text,
+        cause: error,
+      });
+    }
+    return { client, stderr, close: () => client.close() };
+  };
+}
