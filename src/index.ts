@@ -47,4 +47,20 @@ export { Agent } from './agent/agent.js';
 export type { AgentOptions, AgentRunOptions } from './agent/agent.js';
 
 // --- decorator layer (tools) ---
+export { Toolset } from './tools/decorators/toolset.decorator.js';
+export type { ToolsetOptions } from './tools/decorators/toolset.decorator.js';
+export { Tool } from './tools/decorators/tool.decorator.js';
+export type { ToolOptions } from './tools/decorators/tool.decorator.js';
+export { Describe } from './tools/decorators/describe.decorator.js';
+export type { ToolContext } from './tools/decorators/tool-context.js';
+export { toolsFromToolset } from './tools/toolset-reader.js';
+export { buildToolsAndInvokers } from './tools/decorators/build-tools-and-invokers.js';
+export type { ToolsAndInvokers } from './tools/decorators/build-tools-and-invokers.js';
+export { schemaFromClass } from './tools/schema/schema-from-class.js';
+export type { JSONSchema, JSONSchemaTypeName, JSONSchemaEnumValue } from './tools/schema/json-schema.js';
+export { responseFormatFromClass } from './tools/response-format.js';
+export type { ResponseFormatFromClassOptions } from './tools/response-format.js';
+export { parseOutput } from './tools/validation/parse-output.js';
+export { OutputValidationError } from './tools/validation/output-validation-error.js';
+export { TOOL_ARGUMENT_LIMITS } from './tools/validation/limits.js';
 // --- end decorator layer ---

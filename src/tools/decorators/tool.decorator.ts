@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import type { Tool as ToolObject } from '../tool.js';
+import { TOOLS_METADATA } from './constants.js';
+
+/** Options of {@link Tool}. */
+export interface ToolOptions {
+  /** Function name the model calls. Default: the method name in snake_case (`getWeather` → `get_weather`). */
+  name?: string;
+  /** What the tool does; the model reads it to decide when to call. */
+  description?: string;
+  /**
+   * The argument DTO class. Needed when the code is compiled without decorator metadata
+   * (esbuild, tsx, swc without `decoratorMetadata`); otherwise read from the method's first parameter
+   * type. `null` declares a tool without arguments whose method still wants its `ToolContext`
+   * (a method without parameters needs nothing).
+   */
+  input?: (new () => any) | null;
+  /** Ask for OpenAI strict mode. Default `true` (the generated schema is always strict-compatible). */
+  strict?: boolean;
+  /** Milliseconds before a call fails with `ToolTimeoutError` (its `signal` is aborted then too). */
+  timeout?: number;
+}
+
+/** What `@Tool` records for one method. */
+export interface ToolRecord {
+  readonly method: string | symbol;
+  readonly options: Readonly<ToolOptions>;
+}
+
+/**
+ * Marks a method of a `@Toolset` class as a tool. The method receives a validated instance of its
+ * argument DTO and a {@link ToolContext}; it returns a string (sent as is), a `ToolResult` (sent as
+ * is) or any JSON-able value (serialised). Arguments that fail JSON parsing or validation never reach
+ * it: the model is told which fields are wrong instead.
+ *
+ * The decorator only records; the schema and the validated invoker are built when the toolset is
+ * first read, and cached per class.
+ *
+ * @example
+ * ```ts
+ * @Tool({ description: 'Current weather for a city', timeout: 5_000 })
+ * async getWeather(args: GetWeather, ctx: ToolContext<{ userId: string }>) { ... }
+ * ```
+ */
+export function Tool(options: ToolOptions = {}): MethodDecorator {
+  return (target, propertyKey) => {
+    const ctor = (target as object).constructor;
+    const own: ToolRecord[] = Reflect.getOwnMetadata(TOOLS_METADATA, ctor) ?? [];
+    Reflect.defineMetadata(TOOLS_METADATA, [...own, { method: propertyKey, options: { ...options } }], ctor);
+  };
+}
+
+/**
+ * A tool: the schema the model sees and the invoker that runs it (the same type as the core's
+ * `Tool` interface; it shares the decorator's name so both can be imported as `Tool`).
+ */
+export type Tool<C = any> = ToolObject<C>;

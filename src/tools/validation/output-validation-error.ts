@@ -1,0 +1,21 @@
+import type { ArgumentIssue } from '../errors.js';
+
+/**
+ * The model's final answer is not valid JSON or does not validate against the output class. The
+ * message names every failing field path and constraint; `issues` has them as data.
+ */
+export class OutputValidationError extends Error {
+  override readonly name = 'OutputValidationError';
+  constructor(
+    /** The output class's name. */
+    readonly className: string,
+    /** Every problem found. */
+    readonly issues: readonly ArgumentIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The output does not match ${className}:\n${issues.map((issue) => `- ${issue.path === '' ? '(output)' : issue.path}: ${issue.message}`).join('\n')}`,
+      options,
+    );
+  }
+}
