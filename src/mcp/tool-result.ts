@@ -34,7 +34,7 @@ function renderBlocks(blocks: readonly ContentBlock[]): string {
 
 function compactBlock(block: ContentBlock): Record<string, unknown> {
   const { _meta: _ignoredMeta, annotations: _ignoredAnnotations, type, ...fields } = block as Record<string, unknown>;
-  const rest = { type, ...fields };
+  const rest: Record<string, unknown> = { type, ...fields };
   if ((block.type === 'image' || block.type === 'audio') && typeof rest['data'] === 'string') {
     const { data, ...described } = rest;
     return { ...described, bytes: base64Bytes(data as string) };
