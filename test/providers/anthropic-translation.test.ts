@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { OpenAIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { AnthropicOpenAI, DEFAULT_MAX_TOKENS } from 'chat-cmpl-stream-handler/anthropic';
 import { anthropicReply, ScriptedAnthropicServer } from 'chat-cmpl-stream-handler/testing';
-import { user } from '../support/helpers.js';
+import { sleep, user } from '../support/helpers.js';
 
 const model = 'claude-haiku-4-5';
 const fn = (name: string) => ({ type: 'function' as const, function: { name, parameters: { type: 'object', properties: {} } } });
@@ -293,6 +295,43 @@ describe('AnthropicOpenAI: translation both ways', () => {
     // Tool-call indexes count tool_use blocks only: the call at content index 3 is tool call 0.
     expect(message.tool_calls!.map((c: any) => [c.id, c.function.name, c.function.arguments])).to.deep.equal([['toolu_now', 'now', '{}']]);
     expect(completion.usage).to.deep.equal({ prompt_tokens: 9, completion_tokens: 15, total_tokens: 24 });
+    await server.close();
+  });
+
+  it('reads CRLF-delimited events cut at any byte, multi-byte characters included', async () => {
+    const events = [
+      { type: 'message_start', message: { id: 'msg_crlf', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Crème brûlée 🍮' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: ' for two.' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 6 } },
+      { type: 'message_stop' },
+    ];
+    const bytes = Buffer.from(`: a comment\r\n\r\n${events.map((e) => `event: ${e.type}\r\ndata: ${JSON.stringify(e)}\r\n\r\n`).join('')}`);
+    // A proxy of our own: Anthropic's format with CRLF line ends, written 3 bytes at a time.
+    const proxy = createServer(async (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 0; i < bytes.length; i += 3) {
+        res.write(bytes.subarray(i, i + 3));
+        if (i % 60 === 0) await sleep(1);
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new AnthropicOpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, maxRetries: 0 });
+      const completion = await client.chat.completions.stream({ model, messages: [user('x')] }).finalChatCompletion();
+      expect([completion.id, completion.choices[0]!.message.content, completion.usage?.completion_tokens]).to.deep.equal([
+        'msg_crlf',
+        'Crème brûlée 🍮 for two.',
+        6,
+      ]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
     await server.close();
   });
 

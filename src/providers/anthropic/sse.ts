@@ -19,6 +19,15 @@ export class SseParser {
     const events: ServerSentEvent[] = [];
     const buffer = this.pending + text;
     let start = 0;
+    if (buffer.indexOf('\r') === -1) {
+      // Anthropic ends lines with `\n` only: the fast path.
+      for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
+        this.line(buffer.slice(start, end), events);
+        start = end + 1;
+      }
+      this.pending = buffer.slice(start);
+      return events;
+    }
     for (let i = 0; i < buffer.length; i++) {
       const char = buffer.charCodeAt(i);
       if (char !== 10 && char !== 13) continue;

@@ -4,9 +4,6 @@ import { DONE, SseParser, sseData, type ServerSentEvent } from './sse.js';
 import { mergeUsage, toCompletionUsage } from './usage-mapping.js';
 import type { AnthropicStreamEvent, AnthropicThinkingBlock, AnthropicUsage, ResponseContentBlock } from './wire-types.js';
 
-/** What the translator writes: a Chat Completions chunk, an `{ error }` payload, or `[DONE]`. */
-export type ChatStreamPayload = Record<string, unknown> | typeof DONE;
-
 type BlockState =
   | { readonly kind: 'text' }
   | { readonly kind: 'tool_use'; readonly toolIndex: number; sentArguments: boolean; readonly initialInput: unknown }
@@ -15,7 +12,7 @@ type BlockState =
   | { readonly kind: 'ignored' };
 
 /**
- * Turns the events of one Anthropic Messages stream into Chat Completions chunks:
+ * Turns the events of one Anthropic Messages stream into Chat Completions SSE text:
  *
  * - `message_start` → a first chunk with the role (id and model from the message);
  * - `text_delta` → `content` deltas;
@@ -33,6 +30,8 @@ export class AnthropicStreamTranslator {
   private id = '';
   private model = '';
   private created = Math.floor(Date.now() / 1000);
+  /** The JSON text every chunk starts with, up to its delta (id, model and created never change). */
+  private chunkPrefix = this.prefix();
   private usage: AnthropicUsage = {};
   private stopReason: string | null = null;
   private toolCalls = 0;
@@ -45,9 +44,9 @@ export class AnthropicStreamTranslator {
     return this.ended;
   }
 
-  /** Translates one server-sent event of the Anthropic stream. */
-  translateSse(sse: ServerSentEvent): ChatStreamPayload[] {
-    if (this.ended) return [];
+  /** Translates one server-sent event of the Anthropic stream into Chat Completions SSE text ('' for none). */
+  translateSse(sse: ServerSentEvent): string {
+    if (this.ended) return '';
     let event: unknown;
     try {
       event = JSON.parse(sse.data);
@@ -62,15 +61,16 @@ export class AnthropicStreamTranslator {
     return this.translate(event as AnthropicStreamEvent);
   }
 
-  /** Translates one parsed Anthropic stream event. */
-  translate(event: AnthropicStreamEvent): ChatStreamPayload[] {
-    if (this.ended) return [];
+  /** Translates one parsed Anthropic stream event into Chat Completions SSE text ('' for none). */
+  translate(event: AnthropicStreamEvent): string {
+    if (this.ended) return '';
     switch (event.type) {
       case 'message_start':
         this.id = event.message.id ?? '';
         this.model = event.message.model ?? '';
+        this.chunkPrefix = this.prefix();
         this.usage = mergeUsage(this.usage, event.message.usage);
-        return [this.chunk({ role: 'assistant' })];
+        return this.chunk({ role: 'assistant' });
       case 'content_block_start':
         return this.startBlock(event.index, event.content_block);
       case 'content_block_delta':
@@ -80,78 +80,76 @@ export class AnthropicStreamTranslator {
       case 'message_delta':
         if (event.delta?.stop_reason !== undefined) this.stopReason = event.delta.stop_reason;
         this.usage = mergeUsage(this.usage, event.usage);
-        return [];
+        return '';
       case 'message_stop':
         return this.complete();
       case 'error':
         return this.fail(event.error?.type ?? 'api_error', event.error?.message ?? 'Anthropic reported an error in the stream.');
       default:
         // `ping` and event types added after this adapter was written.
-        return [];
+        return '';
     }
   }
 
   /** Called when the upstream body ended: a stream cut before `message_stop` fails instead of looking complete. */
-  end(): ChatStreamPayload[] {
-    if (this.ended) return [];
+  end(): string {
+    if (this.ended) return '';
     return this.fail(
       'incomplete_stream_error',
       'The Anthropic stream ended before message_stop: the connection was closed early or a proxy cut the response.',
     );
   }
 
-  private startBlock(index: number, contentBlock: ResponseContentBlock): ChatStreamPayload[] {
+  private startBlock(index: number, contentBlock: ResponseContentBlock): string {
     const block = contentBlock as { type: string; [key: string]: unknown };
     switch (block.type) {
       case 'text': {
         this.blocks.set(index, { kind: 'text' });
-        return typeof block['text'] === 'string' && block['text'] !== '' ? [this.chunk({ content: block['text'] })] : [];
+        return typeof block['text'] === 'string' && block['text'] !== '' ? this.chunk({ content: block['text'] }) : '';
       }
       case 'tool_use': {
         const toolIndex = this.toolCalls++;
         this.blocks.set(index, { kind: 'tool_use', toolIndex, sentArguments: false, initialInput: block['input'] });
-        return [
-          this.chunk({
-            tool_calls: [{ index: toolIndex, id: block['id'], type: 'function', function: { name: block['name'], arguments: '' } }],
-          }),
-        ];
+        return this.chunk({
+          tool_calls: [{ index: toolIndex, id: block['id'], type: 'function', function: { name: block['name'], arguments: '' } }],
+        });
       }
       case 'thinking': {
         const thinking = typeof block['thinking'] === 'string' ? block['thinking'] : '';
         const signature = typeof block['signature'] === 'string' ? block['signature'] : '';
         this.blocks.set(index, { kind: 'thinking', thinking, signature });
-        return thinking !== '' ? [this.chunk({ reasoning_content: thinking })] : [];
+        return thinking !== '' ? this.chunk({ reasoning_content: thinking }) : '';
       }
       case 'redacted_thinking':
         this.blocks.set(index, { kind: 'redacted_thinking', data: typeof block['data'] === 'string' ? block['data'] : '' });
-        return [];
+        return '';
       default:
         this.blocks.set(index, { kind: 'ignored' });
-        return [];
+        return '';
     }
   }
 
-  private blockDelta(index: number, delta: { type: string; [key: string]: unknown }): ChatStreamPayload[] {
+  private blockDelta(index: number, delta: { type: string; [key: string]: unknown }): string {
     const state = this.blocks.get(index);
-    if (state === undefined) return [];
+    if (state === undefined) return '';
     if (delta.type === 'text_delta' && state.kind === 'text' && typeof delta['text'] === 'string' && delta['text'] !== '') {
-      return [this.chunk({ content: delta['text'] })];
+      return this.chunk({ content: delta['text'] });
     }
     if (delta.type === 'input_json_delta' && state.kind === 'tool_use' && typeof delta['partial_json'] === 'string' && delta['partial_json'] !== '') {
       state.sentArguments = true;
-      return [this.chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: delta['partial_json'] } }] })];
+      return this.chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: delta['partial_json'] } }] });
     }
     if (delta.type === 'thinking_delta' && state.kind === 'thinking' && typeof delta['thinking'] === 'string' && delta['thinking'] !== '') {
       state.thinking += delta['thinking'];
-      return [this.chunk({ reasoning_content: delta['thinking'] })];
+      return this.chunk({ reasoning_content: delta['thinking'] });
     }
     if (delta.type === 'signature_delta' && state.kind === 'thinking' && typeof delta['signature'] === 'string') {
       state.signature += delta['signature'];
     }
-    return [];
+    return '';
   }
 
-  private stopBlock(index: number): ChatStreamPayload[] {
+  private stopBlock(index: number): string {
     const state = this.blocks.get(index);
     if (state?.kind === 'thinking') {
       this.thinkingBlocks.push({ index, block: { type: 'thinking', thinking: state.thinking, signature: state.signature } });
@@ -160,20 +158,20 @@ export class AnthropicStreamTranslator {
     } else if (state?.kind === 'tool_use' && !state.sentArguments) {
       // A call without arguments gets no input_json_delta; its arguments are still a JSON object.
       const input = typeof state.initialInput === 'object' && state.initialInput !== null ? state.initialInput : {};
-      return [this.chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: JSON.stringify(input) } }] })];
+      return this.chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: JSON.stringify(input) } }] });
     }
-    return [];
+    return '';
   }
 
-  private complete(): ChatStreamPayload[] {
+  private complete(): string {
     this.ended = true;
-    const payloads: ChatStreamPayload[] = [];
+    let text = '';
     if (this.thinkingBlocks.length > 0) {
       const blocks = this.thinkingBlocks.sort((a, b) => a.index - b.index).map((entry) => entry.block);
-      payloads.push(this.chunk({ thinking_blocks: blocks }));
+      text += this.chunk({ thinking_blocks: blocks });
     }
-    payloads.push(this.chunk({}, toFinishReason(this.stopReason, this.toolCalls > 0)));
-    payloads.push({
+    text += this.chunk({}, toFinishReason(this.stopReason, this.toolCalls > 0));
+    text += sseData({
       id: this.id,
       object: 'chat.completion.chunk',
       created: this.created,
@@ -181,23 +179,22 @@ export class AnthropicStreamTranslator {
       choices: [],
       usage: toCompletionUsage(this.usage),
     });
-    payloads.push(DONE);
-    return payloads;
+    return text + sseData(DONE);
   }
 
-  private fail(type: string, message: string): ChatStreamPayload[] {
+  private fail(type: string, message: string): string {
     this.ended = true;
-    return [{ error: errorBody(type, message).error }];
+    return sseData({ error: errorBody(type, message).error });
   }
 
-  private chunk(delta: Record<string, unknown>, finishReason: string | null = null): Record<string, unknown> {
-    return {
-      id: this.id,
-      object: 'chat.completion.chunk',
-      created: this.created,
-      model: this.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    };
+  /** A chunk's SSE text. Built from a fixed prefix: serialising whole chunks was half the translation time. */
+  private chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+    return `data: ${this.chunkPrefix}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : JSON.stringify(finishReason)}}]}\n\n`;
+  }
+
+  private prefix(): string {
+    const head = JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model });
+    return `${head.slice(0, -1)},"choices":[{"index":0,"delta":`;
   }
 }
 
@@ -212,8 +209,8 @@ export function translateEventStream(upstream: ReadableStream<Uint8Array>): Read
   const encoder = new TextEncoder();
   const write = (controller: TransformStreamDefaultController<Uint8Array>, events: ServerSentEvent[], atEnd: boolean) => {
     let text = '';
-    for (const sse of events) for (const payload of translator.translateSse(sse)) text += sseData(payload);
-    if (atEnd) for (const payload of translator.end()) text += sseData(payload);
+    for (const sse of events) text += translator.translateSse(sse);
+    if (atEnd) text += translator.end();
     if (text !== '') controller.enqueue(encoder.encode(text));
   };
   return upstream.pipeThrough(new TextDecoderStream()).pipeThrough(
