@@ -58,11 +58,11 @@ export function createMcpTool<C>(definition: McpToolDefinition, exposedName: str
     mcpName: definition.name,
     definition,
     notStrictBecause: converted.strict ? undefined : converted.notStrictBecause,
-    invoke: (toolCall, context, options) => callMcpTool(definition, exposedName, settings, toolCall, context, options),
+    invoke: (toolCall, context, options) => runOnServer(definition, exposedName, settings, toolCall, context, options),
   };
 }
 
-async function callMcpTool(
+async function runOnServer(
   definition: McpToolDefinition,
   exposedName: string,
   settings: McpToolSettings,

@@ -1,4 +1,5 @@
 import { isSchemaObject, resolveLocalRef, type SchemaObject } from './json-schema.js';
+import { copyKeywords, copyNumberBounds, declaredTypes, enumValues, makeNullable, valueHasType } from './schema-keywords.js';
 
 /** The parameters schema offered to the model for one MCP tool. */
 export interface ToolParameters {
@@ -80,7 +81,8 @@ class StrictSchemaConverter {
     if (schema['anyOf'] !== undefined || schema['oneOf'] !== undefined) return this.convertUnion(schema, path);
 
     const notes: string[] = [];
-    const types = typesOf(schema, path);
+    const types = declaredTypes(schema);
+    if (types.length === 0) throw new NotStrictable(`${describePath(path)} does not say what type it is`);
     const nonNull = types.filter((type) => type !== 'null');
     let converted: SchemaObject;
     if (nonNull.length > 1) {
@@ -268,85 +270,6 @@ class StrictSchemaConverter {
     if (target === undefined) throw new NotStrictable(`${where} refers to ${ref}, which is not a local definition`);
     return target;
   }
-}
-
-function typesOf(schema: SchemaObject, path: string): string[] {
-  const declared = schema['type'];
-  let types: string[];
-  if (typeof declared === 'string') types = [declared];
-  else if (Array.isArray(declared)) types = [...new Set(declared.filter((type): type is string => typeof type === 'string'))];
-  else types = inferTypes(schema);
-  if (types.length === 0) throw new NotStrictable(`${describePath(path)} does not say what type it is`);
-  if (schema['nullable'] === true && !types.includes('null')) types.push('null');
-  return types;
-}
-
-function inferTypes(schema: SchemaObject): string[] {
-  const has = (...keys: string[]) => keys.some((key) => schema[key] !== undefined);
-  if (has('properties', 'additionalProperties', 'required', 'patternProperties')) return ['object'];
-  if (has('items', 'prefixItems', 'minItems', 'maxItems')) return ['array'];
-  if (has('pattern', 'minLength', 'maxLength', 'format')) return ['string'];
-  if (has('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf')) return ['number'];
-  const values = enumValues(schema);
-  if (!values) return [];
-  const types = new Set(values.map(jsonTypeOf));
-  if (types.has('number')) types.delete('integer');
-  return [...types];
-}
-
-function enumValues(schema: SchemaObject): unknown[] | undefined {
-  if (Array.isArray(schema['enum'])) {
-    return 'const' in schema ? schema['enum'].filter((value) => JSON.stringify(value) === JSON.stringify(schema['const'])) : schema['enum'];
-  }
-  return 'const' in schema ? [schema['const']] : undefined;
-}
-
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-function valueHasType(value: unknown, type: string): boolean {
-  const actual = jsonTypeOf(value);
-  return actual === type || (type === 'number' && actual === 'integer');
-}
-
-function copyKeywords(from: SchemaObject, to: SchemaObject, keywords: readonly string[]): void {
-  for (const keyword of keywords) if (from[keyword] !== undefined) to[keyword] = from[keyword];
-}
-
-function copyNumberBounds(from: SchemaObject, to: SchemaObject): void {
-  copyKeywords(from, to, ['minimum', 'maximum', 'multipleOf']);
-  for (const [exclusive, inclusive] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
-    const value = from[exclusive];
-    if (typeof value === 'number') to[exclusive] = value;
-    else if (value === true && typeof from[inclusive] === 'number') {
-      // Draft 4 spelling: a boolean that makes the neighbouring bound exclusive.
-      to[exclusive] = from[inclusive];
-      delete to[inclusive];
-    }
-  }
-}
-
-function isNullable(schema: SchemaObject): boolean {
-  const type = schema['type'];
-  if (type === 'null' || (Array.isArray(type) && type.includes('null'))) return true;
-  return Array.isArray(schema['anyOf']) && schema['anyOf'].some((branch) => isSchemaObject(branch) && isNullable(branch));
-}
-
-/** Lets `null` through as well: how strict mode expresses "optional". */
-function makeNullable(schema: SchemaObject): SchemaObject {
-  if (isNullable(schema)) return schema;
-  if (typeof schema['type'] === 'string') {
-    const nullable: SchemaObject = { ...schema, type: [schema['type'], 'null'] };
-    if (Array.isArray(schema['enum'])) nullable['enum'] = [...schema['enum'], null];
-    return nullable;
-  }
-  if (Array.isArray(schema['anyOf'])) return { ...schema, anyOf: [...schema['anyOf'], { type: 'null' }] };
-  const { description, ...rest } = schema;
-  return { ...(description === undefined ? {} : { description }), anyOf: [rest, { type: 'null' }] };
 }
 
 /** Puts the description first, followed by what the model should know about removed keywords. */
