@@ -34,6 +34,7 @@ const MESSAGES_KEYS = new Set([
   'mcp_servers',
   'context_management',
   'output_config',
+  'output_format',
 ]);
 const TOOL_KEYS = new Set(['name', 'description', 'input_schema', 'cache_control', 'type', 'strict']);
 const USER_BLOCKS = new Set(['text', 'image', 'document', 'tool_result']);

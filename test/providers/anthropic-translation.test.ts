@@ -258,6 +258,10 @@ describe('AnthropicOpenAI: translation both ways', () => {
       ['max_tokens', 'length'],
       ['refusal', 'content_filter'],
       ['pause_turn', 'stop'],
+      ['model_context_window_exceeded', 'length'],
+      // Without a function tool call (server tools only) a tool_use stop is an ordinary stop.
+      ['tool_use', 'stop'],
+      ['a_future_reason', 'stop'],
     ];
     for (const [stopReason, finishReason] of cases) {
       server.enqueue(anthropicReply.text('t', { stopReason }), anthropicReply.text('t', { stopReason }));

@@ -15,10 +15,12 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 };
 
 /**
- * Anthropic's `stop_reason` as a Chat Completions `finish_reason`. A turn that produced tool calls
- * always finishes with `tool_calls`, so the tool loop runs them; an unknown or missing reason is `stop`.
+ * Anthropic's `stop_reason` as a Chat Completions `finish_reason`. `tool_calls` only when the turn
+ * produced function tool calls (a `tool_use` stop for server tools alone is `stop`); an unknown or
+ * missing reason is `tool_calls` or `stop` by the same rule.
  */
 export function toFinishReason(stopReason: string | null | undefined, hasToolCalls: boolean): FinishReason {
-  if (hasToolCalls && (stopReason === 'tool_use' || stopReason == null)) return 'tool_calls';
-  return (stopReason != null ? FINISH_REASONS[stopReason] : undefined) ?? (hasToolCalls ? 'tool_calls' : 'stop');
+  const mapped = stopReason != null ? FINISH_REASONS[stopReason] : undefined;
+  if (mapped === undefined || mapped === 'tool_calls') return hasToolCalls ? 'tool_calls' : 'stop';
+  return mapped;
 }
