@@ -39,11 +39,6 @@ export class AnthropicStreamTranslator {
   private readonly blocks = new Map<number, BlockState>();
   private readonly thinkingBlocks: { readonly index: number; readonly block: AnthropicThinkingBlock }[] = [];
 
-  /** True once the stream was completed or failed; later events are ignored. */
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   /** Translates one server-sent event of the Anthropic stream into Chat Completions SSE text ('' for none). */
   translateSse(sse: ServerSentEvent): string {
     if (this.ended) return '';
@@ -66,15 +61,15 @@ export class AnthropicStreamTranslator {
     if (this.ended) return '';
     switch (event.type) {
       case 'message_start':
-        this.id = event.message.id ?? '';
-        this.model = event.message.model ?? '';
+        this.id = event.message?.id ?? '';
+        this.model = event.message?.model ?? '';
         this.chunkPrefix = this.prefix();
-        this.usage = mergeUsage(this.usage, event.message.usage);
+        this.usage = mergeUsage(this.usage, event.message?.usage);
         return this.chunk({ role: 'assistant' });
       case 'content_block_start':
-        return this.startBlock(event.index, event.content_block);
+        return event.content_block ? this.startBlock(event.index, event.content_block) : '';
       case 'content_block_delta':
-        return this.blockDelta(event.index, event.delta);
+        return event.delta ? this.blockDelta(event.index, event.delta) : '';
       case 'content_block_stop':
         return this.stopBlock(event.index);
       case 'message_delta':
