@@ -160,7 +160,7 @@ describe('toolsFromToolset', () => {
     );
   });
 
-  it('reports invalid names, prefixes and timeouts with the method they belong to', () => {
+  it('reports invalid names, prefixes, timeouts and static methods with the method they belong to', () => {
     @Toolset()
     class BadName {
       @Tool({ name: 'get weather' })
@@ -187,6 +187,18 @@ describe('toolsFromToolset', () => {
       }
     }
     expect(() => toolsFromToolset(new BadTimeout())).to.throw(ToolConfigurationError, 'BadTimeout.go: @Tool timeout must be a positive number of milliseconds, got -1.');
+
+    @Toolset()
+    class StaticTool {
+      @Tool()
+      static async go(args: CityArgs): Promise<string> {
+        return args.city;
+      }
+    }
+    expect(() => toolsFromToolset(new StaticTool())).to.throw(
+      ToolConfigurationError,
+      'StaticTool.go: @Tool must be on an instance method (not a static method, field or accessor).',
+    );
   });
 
   it('names the tool and the DTO property when an argument class cannot be expressed', () => {

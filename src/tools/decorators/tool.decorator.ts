@@ -44,7 +44,8 @@ export interface ToolRecord {
  */
 export function Tool(options: ToolOptions = {}): MethodDecorator {
   return (target, propertyKey) => {
-    const ctor = (target as object).constructor;
+    // On a static method the target is the class itself; recorded there, the reader reports it.
+    const ctor = typeof target === 'function' ? target : (target as object).constructor;
     const own: ToolRecord[] = Reflect.getOwnMetadata(TOOLS_METADATA, ctor) ?? [];
     Reflect.defineMetadata(TOOLS_METADATA, [...own, { method: propertyKey, options: { ...options } }], ctor);
   };

@@ -72,7 +72,7 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
   const fail = (problem: string) => new ToolConfigurationError(`${owner}: ${problem}`);
   const { options } = record;
   const method: unknown = (ctor.prototype as Record<string | symbol, unknown>)[record.method];
-  if (typeof method !== 'function') throw fail('@Tool is on something that is not a method.');
+  if (typeof method !== 'function') throw fail('@Tool must be on an instance method (not a static method, field or accessor).');
 
   if (options.name !== undefined && typeof options.name !== 'string') throw fail(`@Tool name must be a string, got ${typeof options.name}.`);
   if (options.name === undefined && typeof record.method === 'symbol') throw fail('a method with a symbol key needs @Tool({ name }).');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, ValidationTypes } from 'class-validator';
 import { classChain, readClassDescription, readPropertyDescriptions } from '../decorators/metadata-reader.js';
 import { dtoError } from './dto-errors.js';
 
@@ -51,7 +51,6 @@ export interface DtoMetadata {
   readonly properties: readonly DtoProperty[];
 }
 
-const SYSTEM_NAMES: Record<string, string> = { nestedValidation: 'nestedValidation', whitelistValidation: 'allow', isDefined: 'isDefined' };
 const cache = new WeakMap<Function, DtoMetadata>();
 
 /**
@@ -70,9 +69,9 @@ export function readDtoMetadata(dto: Function): DtoMetadata {
   return metadata;
 }
 
-/** The name a validator is known by: `isString`, `min`, ..., `isOptional`, `nestedValidation`, `allow`. */
+/** The name a validator is known by: `isString`, `min`, `isOptional`, ..., or its type (`nestedValidation`, `whitelistValidation`). */
 export function validatorName(record: ValidatorRecord): string {
-  return record.name ?? SYSTEM_NAMES[record.type] ?? record.type;
+  return record.name ?? record.type;
 }
 
 function read(dto: Function): DtoMetadata {
@@ -134,10 +133,10 @@ function toProperty(dto: Function, name: string, records: readonly ValidatorReco
   const designType: unknown = Reflect.getMetadata('design:type', dto.prototype, name);
   return {
     name,
-    optional: records.some((record) => validatorName(record) === 'isOptional'),
+    optional: records.some((record) => validatorName(record) === IS_OPTIONAL),
     validators: records.filter((record) => !record.each),
     eachValidators: records.filter((record) => record.each),
-    nested: records.some((record) => validatorName(record) === 'nestedValidation'),
+    nested: records.some((record) => record.type === ValidationTypes.NESTED_VALIDATION),
     typeHint,
     designType: typeof designType === 'function' ? designType : undefined,
     description,

@@ -1,3 +1,4 @@
+import { ValidationTypes } from 'class-validator';
 import { dtoError } from './dto-errors.js';
 import { validatorName, type DtoProperty, type ValidatorRecord } from './dto-metadata.js';
 import type { JSONSchema, JSONSchemaTypeName } from './json-schema.js';
@@ -60,7 +61,7 @@ function arraySchema(property: DtoProperty, refFor: RefResolver, fail: (problem:
       );
     }
   }
-  const itemValidators = property.eachValidators.filter((record) => validatorName(record) !== 'nestedValidation');
+  const itemValidators = property.eachValidators.filter((record) => record.type !== ValidationTypes.NESTED_VALIDATION);
   const hasItemType =
     property.nested || itemValidators.some((record) => VALIDATOR_RULES[validatorName(record)]?.kind !== undefined || VALIDATOR_RULES[validatorName(record)]?.values !== undefined);
   if (!hasItemType) {
