@@ -6,19 +6,27 @@ import {
   ArrayMinSize,
   ArrayNotEmpty,
   ArrayUnique,
+  Equals,
   IsArray,
   IsBoolean,
   IsDate,
   IsDateString,
+  IsDivisibleBy,
   IsEmail,
   IsEnum,
+  IsFQDN,
   IsIn,
   IsInt,
+  IsIP,
+  IsISO8601,
+  IsNegative,
+  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
   IsPositive,
   IsString,
+  IsUrl,
   IsUUID,
   Length,
   Matches,
@@ -233,6 +241,31 @@ describe('schemaFromClass', () => {
     expectStrict(schema);
   });
 
+  it('maps string formats, numeric keywords and single allowed values', () => {
+    class Host {
+      @IsNotEmpty() @IsString() name!: string;
+      @IsFQDN() domain!: string;
+      @IsIP(4) v4!: string;
+      @IsIP(6) v6!: string;
+      @IsISO8601() since!: string;
+      @IsUrl() homepage!: string;
+      @IsDivisibleBy(5) @IsNegative() offset!: number;
+      @Equals('v1') version!: string;
+    }
+    const schema = schemaFromClass(Host);
+    expect(schema.properties).to.deep.equal({
+      name: { type: 'string', minLength: 1 },
+      domain: { type: 'string', format: 'hostname' },
+      v4: { type: 'string', format: 'ipv4' },
+      v6: { type: 'string', format: 'ipv6' },
+      since: { type: 'string', format: 'date-time' },
+      homepage: { type: 'string' },
+      offset: { type: 'number', exclusiveMaximum: 0, multipleOf: 5 },
+      version: { type: 'string', enum: ['v1'] },
+    });
+    expectStrict(schema);
+  });
+
   it('leaves a case-insensitive @Matches out of the schema (validation still enforces it)', () => {
     class Code {
       @IsString() @Matches(/^ab+$/i) code!: string;
@@ -342,6 +375,13 @@ describe('schemaFromClass', () => {
         @Describe('never validated') b!: string;
       }
       expect(() => schemaFromClass(Half)).to.throw(ToolConfigurationError, 'Half.b: has @Describe but no class-validator decorator');
+    });
+
+    it('two different formats on one value', () => {
+      class Id {
+        @IsEmail() @IsUUID() id!: string;
+      }
+      expect(() => schemaFromClass(Id)).to.throw(ToolConfigurationError, 'Id.id: has validators that need format "uuid" and format "email"; a schema can state only one.');
     });
 
     it('an error deep inside a nested class names that class', () => {

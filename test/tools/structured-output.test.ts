@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, Max, Min, ValidateNested, ArrayMaxSize } from 'class-validator';
+import { ArrayMaxSize, IsDate, IsIn, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import {
   Describe,
   OutputValidationError,
@@ -69,6 +69,18 @@ describe('structured output', () => {
     const notJson = await rejectionOf(parseOutput(Forecast, 'Sunny all week!'));
     expect(notJson).to.be.instanceOf(OutputValidationError);
     expect(notJson.message).to.match(/^The output does not match Forecast:\n- \(output\): not valid JSON \(/);
+  });
+
+  it('parseOutput turns a date-time string into a Date for @IsDate() + @Type(() => Date)', async () => {
+    class Meeting {
+      @IsString() title!: string;
+      @IsDate() @Type(() => Date) startsAt!: Date;
+    }
+    const meeting = await parseOutput(Meeting, '{"title":"Standup","startsAt":"2026-11-27T09:30:00Z"}');
+    expect(meeting.startsAt).to.be.instanceOf(Date);
+    expect(meeting.startsAt.toISOString()).to.equal('2026-11-27T09:30:00.000Z');
+    const invalid = await rejectionOf(parseOutput(Meeting, '{"title":"Standup","startsAt":"someday"}'));
+    expect(invalid.issues).to.deep.equal([{ path: 'startsAt', message: 'must be a Date instance (isDate)' }]);
   });
 
   it('sends the response format in a run and parses the final answer into the class', async () => {

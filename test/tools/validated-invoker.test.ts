@@ -7,6 +7,7 @@ import { rejectionOf } from '../support/helpers.js';
 class OrderItem {
   @IsString() @Length(1, 20) sku!: string;
   @IsInt() @Min(1) qty!: number;
+  @IsOptional() @IsString() giftNote?: string;
 }
 
 class PlaceOrder {
@@ -52,13 +53,14 @@ async function invoke(orders: Orders, name: string, args: unknown): Promise<unkn
 describe('validated @Tool invokers', () => {
   it('hand the method a real DTO instance with nested instances; nulls of optional fields count as absent', async () => {
     const orders = new Orders();
-    const result = await invoke(orders, 'place_order', { customer: 'Ann', shipping: null, note: null, items: [{ sku: 'A-1', qty: 2 }] });
+    const result = await invoke(orders, 'place_order', { customer: 'Ann', shipping: null, note: null, items: [{ sku: 'A-1', qty: 2, giftNote: null }] });
     expect(result).to.have.property('content', 'placed 1 item(s)');
     const args = orders.received[0] as PlaceOrder;
     expect(args).to.be.instanceOf(PlaceOrder);
     expect(args.items[0]).to.be.instanceOf(OrderItem);
     expect(args.shipping, 'the property initialiser survives a null').to.equal('standard');
     expect(Object.hasOwn(args, 'note')).to.equal(false);
+    expect(Object.hasOwn(args.items[0]!, 'giftNote'), 'nested optional null').to.equal(false);
   });
 
   it('never call the method with invalid fields, and name each field path and constraint', async () => {
@@ -79,7 +81,7 @@ describe('validated @Tool invokers', () => {
         'Invalid arguments for tool "place_order":',
         '- customer: must be a string (isString)',
         '- shipping: must be one of the following values: standard, express (isIn)',
-        '- items[2].colour: unknown property; the allowed properties are: sku, qty (whitelist)',
+        '- items[2].colour: unknown property; the allowed properties are: sku, qty, giftNote (whitelist)',
         '- items[2].sku: must be longer than or equal to 1 characters (isLength)',
         '- items[2].qty: must not be less than 1 (min)',
         'Fix the arguments and call the tool again.',
