@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Tool, TOOL_ARGUMENT_LIMITS, ToolArgumentsError, Toolset, toolsFromToolset, type ToolCall } from 'chat-cmpl-stream-handler';
 import { rejectionOf } from '../support/helpers.js';
+import { expectStrictTools } from './strict-schema.js';
 
 class Leaf {
   @IsString() name!: string;
@@ -30,7 +31,9 @@ const call = (args: string): ToolCall => ({ id: 'call_1', type: 'function', func
 const options = { signal: new AbortController().signal, iteration: 0 };
 
 async function plant(garden: Garden, args: string): Promise<ToolArgumentsError> {
-  const [tool] = toolsFromToolset(garden);
+  const tools = toolsFromToolset(garden);
+  expectStrictTools(tools);
+  const [tool] = tools;
   return rejectionOf(Promise.resolve(tool!.invoke(call(args), undefined, options)));
 }
 

@@ -76,6 +76,7 @@ describe('structured output', () => {
       @IsString() title!: string;
       @IsDate() @Type(() => Date) startsAt!: Date;
     }
+    expectStrict(responseFormatFromClass(Meeting).json_schema.schema);
     const meeting = await parseOutput(Meeting, '{"title":"Standup","startsAt":"2026-11-27T09:30:00Z"}');
     expect(meeting.startsAt).to.be.instanceOf(Date);
     expect(meeting.startsAt.toISOString()).to.equal('2026-11-27T09:30:00.000Z');

@@ -211,6 +211,7 @@ describe('@Toolset instances in a tool loop (ScriptedChatServer)', () => {
     server = await ScriptedChatServer.start({ script: [reply.toolCalls(toolCall('crawl', {})), reply.text('It took too long.')] });
     const result = await streamUntilUserInput({ client: server.client(), model: 'gpt-4.1-nano', messages: [user('Crawl')], tools: [new Slow()] });
     expect(lastToolMessage(server.requests[1]!)).to.equal('Error: tool "crawl" failed: Tool "crawl" timed out after 30 ms.');
+    expectStrict(server.requests[0]!.body.tools[0].function.parameters);
     expect(result.finalContent).to.equal('It took too long.');
   });
 

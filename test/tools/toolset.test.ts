@@ -14,7 +14,7 @@ import {
   type ToolContext,
 } from 'chat-cmpl-stream-handler';
 import { rejectionOf, sleep } from '../support/helpers.js';
-import { expectStrictTools } from './strict-schema.js';
+import { expectStrict, expectStrictTools } from './strict-schema.js';
 
 class CityArgs {
   @IsString() city!: string;
@@ -112,6 +112,7 @@ describe('toolsFromToolset', () => {
       }
     }
     const [tool] = toolsFromToolset<{ userId: string }>(new Recorder());
+    expectStrictTools([tool!]);
     const context = { userId: 'u1' };
     const signal = new AbortController().signal;
     const toolCall = call('record', '{}');
@@ -138,6 +139,7 @@ describe('toolsFromToolset', () => {
       }
     }
     const [tool] = toolsFromToolset(new Child());
+    expectStrictTools([tool!]);
     expect(tool!.schema.function.name).to.equal('child__greet');
     expect(await tool!.invoke(call('child__greet', { city: 'Oslo' }), undefined, options)).to.have.property('content', 'child Oslo');
   });
@@ -253,6 +255,7 @@ describe('buildToolsAndInvokers', () => {
   it('returns schemas and invokers for toolsets and tool objects together', async () => {
     const echo = new FunctionTool({ name: 'echo', execute: ({ text }: { text: string }) => text });
     const { tools, toolInvokers } = buildToolsAndInvokers(new WeatherTools(new Clock()), echo);
+    for (const tool of tools) expectStrict(tool.function.parameters);
     expect(tools.map((tool) => tool.function.name)).to.deep.equal(['weather__get_weather', 'weather__forecast', 'weather__current_time', 'echo']);
     expect(Object.keys(toolInvokers)).to.deep.equal(['weather__get_weather', 'weather__forecast', 'weather__current_time', 'echo']);
     expect(await toolInvokers['weather__get_weather']!(call('weather__get_weather', { city: 'Lima' }), undefined, options)).to.have.property(
@@ -271,7 +274,8 @@ describe('buildToolsAndInvokers', () => {
         return ctx.signal.aborted ? 'aborted' : 'done';
       }
     }
-    const { toolInvokers } = buildToolsAndInvokers(new Slow());
+    const { tools, toolInvokers } = buildToolsAndInvokers(new Slow());
+    expectStrict(tools[0]!.function.parameters);
     const error = await rejectionOf(Promise.resolve(toolInvokers['wait']!(call('wait', '{}'), undefined, options)));
     expect(error).to.be.instanceOf(ToolTimeoutError);
   });

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { Tool, ToolArgumentsError, Toolset, toolsFromToolset, type ToolCall } from 'chat-cmpl-stream-handler';
 import { rejectionOf } from '../support/helpers.js';
+import { expectStrictTools } from './strict-schema.js';
 
 class OrderItem {
   @IsString() @Length(1, 20) sku!: string;
@@ -46,7 +47,9 @@ const call = (name: string, args: unknown): ToolCall => ({
 const options = { signal: new AbortController().signal, iteration: 0 };
 
 async function invoke(orders: Orders, name: string, args: unknown): Promise<unknown> {
-  const tool = toolsFromToolset(orders).find((candidate) => candidate.schema.function.name === name)!;
+  const tools = toolsFromToolset(orders);
+  expectStrictTools(tools);
+  const tool = tools.find((candidate) => candidate.schema.function.name === name)!;
   return tool.invoke(call(name, args), undefined, options);
 }
 
