@@ -5,6 +5,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import { STREAM_EVENT_TYPES } from '../hooks/hook-names.js';
 import { HookTable } from '../hooks/hook-table.js';
 import type { RunInfo } from '../hooks/run-info.js';
 import { collectTools, hasDynamicTools, mergeCollected, type MergedTools } from '../tools/merge.js';
@@ -14,45 +15,60 @@ import { EventQueue } from './event-queue.js';
 import type { LifecycleEvent, RunFailedEvent } from './lifecycle-events.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
+import type { StreamEventType } from './stream-events.js';
 import { StreamResult } from './stream-result.js';
 import { runToolBatch } from './tool-batch.js';
 import { TurnStream } from './turn-stream.js';
 
 const DEFAULT_MAX_ITERATIONS = 10;
+const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
+
+/** Where the engine delivers lifecycle events after their hooks ran. */
+export interface EventSink {
+  /** Whether `stream.event`s are wanted (hooks get stream events either way). */
+  readonly streamEvents: boolean;
+  /** Receives each event; a returned promise holds the run until it settles (backpressure). */
+  emit(event: LifecycleEvent): void | Promise<void>;
+}
+
+/** How a run ended. */
+export type RunOutcome = { readonly result: StreamResult; readonly error?: undefined } | { readonly error: unknown; readonly result?: undefined };
 
 /**
- * The engine: streams a chat completion, hands every event to the hooks, runs the tool calls,
- * feeds the results back and repeats until the model answers without tools.
+ * The one loop: streams a chat completion, hands every event to the hooks, runs the tool calls,
+ * feeds the results back and repeats until the model answers without tools. Never throws: the
+ * outcome is returned and announced by a final `run.completed` or `run.failed` event.
+ * `streamUntilUserInput`, `streamUntilUserInputEvents` and `Agent` are adapters over it.
  *
- * Yields lifecycle events in order; ends with exactly one `run.completed` or `run.failed` (it does
- * not throw for a failed run). Hooks run before each event is yielded. Stopping the iteration early
- * (`break`) aborts the request and running tools.
- *
- * @example
- * ```ts
- * for await (const event of streamUntilUserInputEvents({ client, model, messages, tools })) {
- *   if (event.type === 'stream.event' && event.event.type === 'content.delta') process.stdout.write(event.event.delta);
- *   if (event.type === 'run.completed') console.log(event.result.finalContent);
- * }
- * ```
+ * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
  */
-export async function* streamUntilUserInputEvents<C = any>(
-  options: StreamUntilUserInputOptions<C>,
-): AsyncGenerator<LifecycleEvent, void, undefined> {
+export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome> {
   const runId = randomUUID();
-  const { controller, dispose } = childController(options.signal);
+  const { controller, dispose } = childController(options?.signal);
+  const { controller: stopped, dispose: disposeStop } = childController(stop);
+  const abortOnStop = () => controller.abort(new RunAbortedError(new Error('The consumer stopped reading the run events.')));
+  stopped.signal.addEventListener('abort', abortOnStop, { once: true });
+  if (stopped.signal.aborted) abortOnStop();
   const signal = controller.signal;
   const messages: ChatCompletionMessageParam[] = [];
   const usages: CompletionUsage[] = [];
   const completions: ChatCompletion[] = [];
   let hooks: HookTable | undefined;
-  let runInfo: RunInfo<C> = { runId, iteration: 0, context: options.context as C, signal };
+  let runInfo: RunInfo<C> = { runId, iteration: 0, context: options?.context as C, signal };
   let turn: TurnStream | undefined;
+
+  const announce = async (event: LifecycleEvent): Promise<void> => {
+    const hooked = hooks!.dispatch(event, runInfo);
+    if (hooked) await hooked;
+    const emitted = sink.emit(event);
+    if (emitted) await emitted;
+  };
 
   try {
     checkOptions(options);
     messages.push(...options.messages);
     hooks = new HookTable(handlerList(options.streamHandler));
+    const wanted = sink.streamEvents ? ALL_STREAM_EVENTS : new Set(STREAM_EVENT_TYPES.filter((type) => hooks!.has(type)));
     const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
     const policy = options.onToolError ?? 'emit';
     const concurrency = concurrencyOf(options.parallelToolCalls);
@@ -63,36 +79,28 @@ export async function* streamUntilUserInputEvents<C = any>(
       if (signal.aborted) throw signal.reason;
       runInfo = { runId, iteration, context: options.context as C, signal };
       if (merged === undefined || dynamicTools) merged = await mergeFor(options);
+      await announce({ type: 'iteration.started', index: iteration, messages: messages.slice() });
 
-      const started: LifecycleEvent = { type: 'iteration.started', index: iteration, messages: messages.slice() };
-      await hooks.dispatch(started, runInfo);
-      yield started;
-
-      turn = new TurnStream(options.client, requestBody(options, messages, merged), signal, options.requestOptions);
+      turn = new TurnStream(options.client, requestBody(options, messages, merged), signal, options.requestOptions, wanted);
       for (;;) {
         const event = turn.take() ?? (await turn.wait());
         if (event === null) break;
-        const pending = hooks.dispatch(event, runInfo);
-        if (pending) await pending;
-        yield { type: 'stream.event', iteration, event };
+        const hooked = hooks.dispatch(event, runInfo);
+        if (hooked) await hooked;
+        if (sink.streamEvents) {
+          const emitted = sink.emit({ type: 'stream.event', iteration, event });
+          if (emitted) await emitted;
+        }
       }
       const completion = await turn.completion();
       turn = undefined;
       const choice = completion.choices[0];
-      if (!choice) throw new ModelResponseError(`The model's response of request ${iteration + 1} has no choices.`);
+      if (!choice) throw new ModelResponseError(`The model's response to request ${iteration + 1} has no choices.`);
       const assistantMessage = toAssistantParam(choice.message);
       messages.push(assistantMessage);
       completions.push(completion);
       if (completion.usage) usages.push(completion.usage);
-      const completed: LifecycleEvent = {
-        type: 'iteration.completed',
-        index: iteration,
-        usage: completion.usage ?? null,
-        assistantMessage,
-        completion,
-      };
-      await hooks.dispatch(completed, runInfo);
-      yield completed;
+      await announce({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion });
 
       const toolCalls = choice.message.tool_calls ?? [];
       if (toolCalls.length === 0) break;
@@ -111,12 +119,7 @@ export async function* streamUntilUserInputEvents<C = any>(
         events,
       }).finally(() => events.close());
       batch.catch(() => {});
-      for (;;) {
-        const event = await events.next();
-        if (event === null) break;
-        await hooks.dispatch(event, runInfo);
-        yield event;
-      }
+      for (let event = await events.next(); event !== null; event = await events.next()) await announce(event);
       const outcome = await batch;
       toolCalls.forEach((call, index) => messages.push(toolMessage(call.id, outcome.contents[index]!)));
       if (signal.aborted) throw signal.reason;
@@ -127,34 +130,73 @@ export async function* streamUntilUserInputEvents<C = any>(
     }
 
     const result = new StreamResult(messages, usages, completions);
-    const completed: LifecycleEvent = { type: 'run.completed', result };
-    await hooks.dispatch(completed, runInfo);
-    yield completed;
+    await announce({ type: 'run.completed', result });
+    return { result };
   } catch (thrown) {
     turn?.abort();
-    const error = options.signal?.aborted ? asAbortError(thrown, options.signal.reason) : thrown;
+    const error = signal.aborted ? asAbortError(thrown, signal.reason) : thrown;
     if (!signal.aborted) controller.abort(error);
     const failedMessages = messages.slice();
     attachMessages(error, failedMessages);
     const failed: RunFailedEvent = { type: 'run.failed', error, messages: failedMessages };
     try {
-      await hooks?.dispatch(failed, runInfo);
+      if (hooks) await hooks.dispatch(failed, runInfo);
     } catch (hookError) {
       // The run's own error stays the one reported; the failing onRunFailed hook is kept beside it.
       if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
         Object.defineProperty(error, 'suppressed', { value: hookError, configurable: true, enumerable: false });
       }
     }
-    yield failed;
+    await sink.emit(failed);
+    return { error };
   } finally {
     turn?.abort();
     if (!signal.aborted) controller.abort(new Error('The run ended.'));
     dispose();
+    disposeStop();
   }
 }
 
-function asAbortError(thrown: unknown, reason: unknown): RunAbortedError {
-  return thrown instanceof RunAbortedError ? thrown : new RunAbortedError(reason);
+/**
+ * The engine as an async generator of lifecycle events: every event of the run in order, ending
+ * with exactly one `run.completed` or `run.failed` (it does not throw for a failed run). Hooks run
+ * before each event is yielded. Stopping the iteration early (`break`) aborts the request and the
+ * running tools.
+ *
+ * @example
+ * ```ts
+ * for await (const event of streamUntilUserInputEvents({ client, model, messages, tools })) {
+ *   if (event.type === 'stream.event' && event.event.type === 'content.delta') process.stdout.write(event.event.delta);
+ *   if (event.type === 'run.completed') console.log(event.result.finalContent);
+ * }
+ * ```
+ */
+export async function* streamUntilUserInputEvents<C = any>(options: StreamUntilUserInputOptions<C>): AsyncGenerator<LifecycleEvent, void, undefined> {
+  // A few events of slack keep the engine from waiting on the consumer at every single chunk.
+  const queue = new EventQueue<LifecycleEvent>(64);
+  const stop = new AbortController();
+  const run = runEngine(options, { streamEvents: true, emit: (event) => queue.push(event) }, stop.signal).finally(() => queue.close());
+  let finished = false;
+  try {
+    for (let event = await queue.next(); event !== null; event = await queue.next()) {
+      if (event.type === 'run.completed' || event.type === 'run.failed') finished = true;
+      yield event;
+    }
+  } finally {
+    if (!finished) {
+      stop.abort();
+      // Drain so the engine is never left waiting on a full queue while it cleans up.
+      void (async () => {
+        while ((await queue.next()) !== null);
+      })();
+    }
+    await run;
+  }
+}
+
+function asAbortError(thrown: unknown, reason: unknown): unknown {
+  if (thrown instanceof RunAbortedError) return thrown;
+  return reason instanceof RunAbortedError ? reason : new RunAbortedError(reason);
 }
 
 async function mergeFor<C>(options: StreamUntilUserInputOptions<C>): Promise<MergedTools<C>> {

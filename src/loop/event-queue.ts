@@ -1,22 +1,28 @@
 /**
- * A single-reader queue: producers push from anywhere (concurrent tool calls), the reader takes
- * synchronously while items are buffered and awaits only when the queue is empty.
+ * A single-reader queue: producers push from anywhere, the reader awaits only when the queue is
+ * empty. With a high-water mark, `push` returns a promise once that many items wait unread, so a
+ * slow reader slows the producer down.
  */
 export class EventQueue<T> {
   private items: T[] = [];
   private read = 0;
   private closed = false;
-  private wake: (() => void) | undefined;
+  private wakeReader: (() => void) | undefined;
+  private wakeWriter: (() => void) | undefined;
 
-  push(item: T): void {
+  constructor(private readonly highWaterMark = Number.POSITIVE_INFINITY) {}
+
+  push(item: T): void | Promise<void> {
     this.items.push(item);
-    this.notify();
+    this.notifyReader();
+    if (this.items.length - this.read < this.highWaterMark) return;
+    return new Promise<void>((resolve) => (this.wakeWriter = resolve));
   }
 
   /** No more items will be pushed; the reader gets `null` once the buffer is empty. */
   close(): void {
     this.closed = true;
-    this.notify();
+    this.notifyReader();
   }
 
   /** The next item, or `null` when closed and drained. */
@@ -25,15 +31,20 @@ export class EventQueue<T> {
       if (this.read < this.items.length) return this.items[this.read++]!;
       this.items = [];
       this.read = 0;
+      const wake = this.wakeWriter;
+      if (wake) {
+        this.wakeWriter = undefined;
+        wake();
+      }
       if (this.closed) return null;
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
     }
   }
 
-  private notify(): void {
-    const wake = this.wake;
+  private notifyReader(): void {
+    const wake = this.wakeReader;
     if (wake) {
-      this.wake = undefined;
+      this.wakeReader = undefined;
       wake();
     }
   }

@@ -1,6 +1,8 @@
-import { streamUntilUserInputEvents } from './engine.js';
+import { runEngine } from './engine.js';
 import type { StreamUntilUserInputOptions } from './options.js';
 import type { StreamResult } from './stream-result.js';
+
+const NO_EVENTS = { streamEvents: false, emit: () => {} };
 
 /**
  * Streams a completion, runs the tool calls, feeds the results back and repeats until the model
@@ -22,9 +24,7 @@ import type { StreamResult } from './stream-result.js';
  * ```
  */
 export async function streamUntilUserInput<C = any>(options: StreamUntilUserInputOptions<C>): Promise<StreamResult> {
-  for await (const event of streamUntilUserInputEvents(options)) {
-    if (event.type === 'run.completed') return event.result;
-    if (event.type === 'run.failed') throw event.error;
-  }
-  throw new Error('The run ended without a run.completed or run.failed event.');
+  const outcome = await runEngine(options, NO_EVENTS);
+  if (outcome.result) return outcome.result;
+  throw outcome.error;
 }

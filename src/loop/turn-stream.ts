@@ -1,6 +1,5 @@
 import type OpenAI from 'openai';
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
-import type { ChatCompletionSnapshot } from 'openai/lib/ChatCompletionStream';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -8,7 +7,8 @@ import type {
 } from 'openai/resources/chat/completions';
 import { ChunkNormalizer } from './chunk-normalizer.js';
 import { ModelResponseError } from './errors.js';
-import type { ReasoningField, StreamEvent } from './stream-events.js';
+import { ReasoningTracker } from './reasoning-tracker.js';
+import type { StreamEvent, StreamEventType } from './stream-events.js';
 
 /** The OpenAI client's per-request options (not exported by the SDK under a stable path). */
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
@@ -16,17 +16,44 @@ type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['crea
 /** Request options passed to `client.chat.completions.create` (headers, timeout, maxRetries, ...). */
 export type ModelRequestOptions = Omit<RequestOptions, 'signal'>;
 
-const REASONING_FIELDS: readonly ReasoningField[] = ['reasoning_content', 'reasoning'];
+type RawStream = AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
 
-interface ReasoningState {
-  text: string;
-  field: ReasoningField;
-  done: boolean;
-}
+/** SDK events we translate, with the typed event for each payload. */
+const SDK_EVENTS = {
+  'content.delta': (e: any): StreamEvent => ({ type: 'content.delta', delta: e.delta, snapshot: e.snapshot, parsed: e.parsed }),
+  'content.done': (e: any): StreamEvent => ({ type: 'content.done', content: e.content, parsed: e.parsed }),
+  'refusal.delta': (e: any): StreamEvent => ({ type: 'refusal.delta', delta: e.delta, snapshot: e.snapshot }),
+  'refusal.done': (e: any): StreamEvent => ({ type: 'refusal.done', refusal: e.refusal }),
+  'tool_calls.function.arguments.delta': (e: any): StreamEvent => ({
+    type: 'tool_calls.function.arguments.delta',
+    name: e.name,
+    index: e.index,
+    arguments: e.arguments,
+    parsed_arguments: e.parsed_arguments,
+    arguments_delta: e.arguments_delta,
+  }),
+  'tool_calls.function.arguments.done': (e: any): StreamEvent => ({
+    type: 'tool_calls.function.arguments.done',
+    name: e.name,
+    index: e.index,
+    arguments: e.arguments,
+    parsed_arguments: e.parsed_arguments,
+  }),
+  'logprobs.content.delta': (e: any): StreamEvent => ({ type: 'logprobs.content.delta', content: e.content, snapshot: e.snapshot }),
+  'logprobs.content.done': (e: any): StreamEvent => ({ type: 'logprobs.content.done', content: e.content }),
+  'logprobs.refusal.delta': (e: any): StreamEvent => ({ type: 'logprobs.refusal.delta', refusal: e.refusal, snapshot: e.snapshot }),
+  'logprobs.refusal.done': (e: any): StreamEvent => ({ type: 'logprobs.refusal.done', refusal: e.refusal }),
+} as const;
+
+/** Which stream events a turn must produce: only those somebody listens to are built at all. */
+export type WantedEvents = ReadonlySet<StreamEventType>;
 
 /**
  * One model request, streamed through the OpenAI SDK's own `ChatCompletionStream` accumulator with
  * the {@link ChunkNormalizer} in front of it, and read as a pull-based sequence of {@link StreamEvent}s.
+ *
+ * Only wanted events are built: with no hooks and no event consumer the SDK gets no listeners, and a
+ * turn costs what the SDK's own helper costs plus the normaliser.
  *
  * Backpressure: the next chunk is handed to the accumulator only after the reader has taken every
  * event of the previous one, so hooks that await (a slow socket, a database write) slow the stream
@@ -35,33 +62,35 @@ interface ReasoningState {
 export class TurnStream {
   private readonly sdkStream: ChatCompletionStream<null>;
   private readonly normalizer = new ChunkNormalizer();
+  private readonly reasoning: ReasoningTracker;
   private buffer: StreamEvent[] = [];
   private read = 0;
   private finished = false;
   private failure: { error: unknown } | undefined;
   private wakeReader: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
-  private reasoning: ReasoningState | undefined;
 
-  constructor(client: OpenAI, body: ChatCompletionCreateParamsStreaming, signal: AbortSignal, requestOptions?: ModelRequestOptions) {
+  constructor(
+    client: OpenAI,
+    body: ChatCompletionCreateParamsStreaming,
+    signal: AbortSignal,
+    requestOptions: ModelRequestOptions | undefined,
+    private readonly wanted: WantedEvents,
+  ) {
+    this.reasoning = new ReasoningTracker(wanted.has('reasoning.delta'), wanted.has('reasoning.done'));
     // The SDK's accumulator gets only what it parses with (auto-parseable zod formats and tools);
     // the request itself goes out exactly as given, through `create` below. Handing it `strict`
     // tools or a plain json_schema format would make it JSON.parse arguments and content and fail the
     // whole turn on the first malformed value, which the tool loop must instead report to the model.
-    const parserParams = accumulatorParams(body);
     const requestingClient = {
       chat: {
         completions: {
-          create: async (_params: unknown, options: RequestOptions) => {
-            const raw = await client.chat.completions.create(body, { ...requestOptions, ...options });
-            const stream = raw as AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
-            // The SDK reads `controller` to tell an abort from a normal end.
-            return Object.assign(this.normalizedStream(stream), { controller: stream.controller });
-          },
+          create: async (_params: unknown, options: RequestOptions) =>
+            this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as RawStream),
         },
       },
     } as unknown as OpenAI;
-    this.sdkStream = ChatCompletionStream.createChatCompletion<null>(requestingClient, parserParams, { signal });
+    this.sdkStream = ChatCompletionStream.createChatCompletion<null>(requestingClient, accumulatorParams(body), { signal });
     this.listen();
     this.sdkStream.done().then(
       () => this.end(undefined),
@@ -95,8 +124,8 @@ export class TurnStream {
   /** The accumulated completion; call after {@link wait} returned `null`. */
   async completion(): Promise<ChatCompletion> {
     const completion = await this.sdkStream.finalChatCompletion();
-    const message = completion.choices[0]?.message as unknown as Record<string, unknown> | undefined;
-    if (message && this.reasoning) message[this.reasoning.field] = this.reasoning.text;
+    const message = completion.choices[0]?.message;
+    if (message) this.reasoning.applyTo(message as unknown as Record<string, unknown>);
     return completion;
   }
 
@@ -106,85 +135,55 @@ export class TurnStream {
     this.releaseProducer();
   }
 
-  private async *normalizedStream(raw: AsyncIterable<ChatCompletionChunk> & { controller: AbortController }) {
-    for await (const rawChunk of raw) {
-      const chunk = this.normalizer.normalize(rawChunk);
-      if (chunk === null) continue;
-      yield chunk;
-      // The accumulator has now emitted this chunk's events into the buffer.
-      if (this.read < this.buffer.length) await new Promise<void>((resolve) => (this.wakeProducer = resolve));
-      if (raw.controller.signal.aborted) return;
-    }
-    if (raw.controller.signal.aborted) return;
-    const closing = this.normalizer.finish();
-    if (closing) yield closing;
+  /**
+   * What the SDK iterates instead of the raw stream: normalised chunks, one at a time, each only
+   * after the reader has drained the events of the previous one. A plain iterator rather than an
+   * async generator: it sits on the per-chunk path.
+   */
+  private chunkSource(raw: RawStream): RawStream {
+    const iterator = raw[Symbol.asyncIterator]();
+    let closed = false;
+    const pull = (): Promise<IteratorResult<ChatCompletionChunk>> =>
+      iterator.next().then((result) => {
+        if (result.done) {
+          if (closed || raw.controller.signal.aborted) return result;
+          closed = true;
+          const closing = this.normalizer.finish();
+          return closing ? { done: false, value: closing } : result;
+        }
+        const chunk = this.normalizer.normalize(result.value);
+        if (chunk === null) return pull();
+        this.reasoning.observe(chunk);
+        return { done: false, value: chunk };
+      });
+    const source = {
+      controller: raw.controller,
+      next: (): Promise<IteratorResult<ChatCompletionChunk>> => {
+        if (closed) return Promise.resolve({ done: true, value: undefined });
+        if (this.read < this.buffer.length) {
+          return new Promise<void>((resolve) => (this.wakeProducer = resolve)).then(() =>
+            raw.controller.signal.aborted ? { done: true as const, value: undefined } : pull(),
+          );
+        }
+        return pull();
+      },
+      return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+      [Symbol.asyncIterator]: () => source,
+    };
+    return source as unknown as RawStream;
   }
-
 
   private listen(): void {
+    const { wanted } = this;
+    if (wanted.size === 0) return;
     const s = this.sdkStream;
+    const wantsChunk = wanted.has('chunk');
     s.on('chunk', (chunk, snapshot) => {
-      this.push({ type: 'chunk', chunk, snapshot });
-      this.trackReasoning(chunk, snapshot);
+      if (wantsChunk) this.push({ type: 'chunk', chunk, snapshot });
+      this.reasoning.flush(snapshot, (event) => this.push(event));
     });
-    s.on('content.delta', (e) => this.push({ type: 'content.delta', delta: e.delta, snapshot: e.snapshot, parsed: e.parsed }));
-    s.on('content.done', (e) => this.push({ type: 'content.done', content: e.content, parsed: e.parsed }));
-    s.on('refusal.delta', (e) => this.push({ type: 'refusal.delta', delta: e.delta, snapshot: e.snapshot }));
-    s.on('refusal.done', (e) => this.push({ type: 'refusal.done', refusal: e.refusal }));
-    s.on('tool_calls.function.arguments.delta', (e) =>
-      this.push({
-        type: 'tool_calls.function.arguments.delta',
-        name: e.name,
-        index: e.index,
-        arguments: e.arguments,
-        parsed_arguments: e.parsed_arguments,
-        arguments_delta: e.arguments_delta,
-      }),
-    );
-    s.on('tool_calls.function.arguments.done', (e) =>
-      this.push({
-        type: 'tool_calls.function.arguments.done',
-        name: e.name,
-        index: e.index,
-        arguments: e.arguments,
-        parsed_arguments: e.parsed_arguments,
-      }),
-    );
-    s.on('logprobs.content.delta', (e) => this.push({ type: 'logprobs.content.delta', content: e.content, snapshot: e.snapshot }));
-    s.on('logprobs.content.done', (e) => this.push({ type: 'logprobs.content.done', content: e.content }));
-    s.on('logprobs.refusal.delta', (e) => this.push({ type: 'logprobs.refusal.delta', refusal: e.refusal, snapshot: e.snapshot }));
-    s.on('logprobs.refusal.done', (e) => this.push({ type: 'logprobs.refusal.done', refusal: e.refusal }));
-  }
-
-  /**
-   * The SDK keeps only the last fragment of delta fields it does not know; reasoning text arrives in
-   * such fields, so it is concatenated here (in the snapshot too) and reported as reasoning events.
-   */
-  private trackReasoning(chunk: ChatCompletionChunk, snapshot: ChatCompletionSnapshot): void {
-    const choice = chunk.choices[0];
-    if (choice === undefined || choice.index !== 0) return;
-    const delta = choice.delta as Record<string, unknown> | undefined;
-    let fragment: unknown;
-    let field: ReasoningField | undefined;
-    if (delta) {
-      for (const name of REASONING_FIELDS) {
-        if (typeof delta[name] === 'string' && delta[name] !== '') {
-          fragment = delta[name];
-          field = name;
-          break;
-        }
-      }
-    }
-    if (field !== undefined) {
-      const state = (this.reasoning ??= { text: '', field, done: false });
-      state.text += fragment as string;
-      (snapshot.choices[0]!.message as Record<string, unknown>)[state.field] = state.text;
-      this.push({ type: 'reasoning.delta', delta: fragment as string, snapshot: state.text, field: state.field });
-    }
-    const state = this.reasoning;
-    if (state !== undefined && !state.done && field === undefined && (delta?.content || delta?.tool_calls || choice.finish_reason)) {
-      state.done = true;
-      this.push({ type: 'reasoning.done', reasoning: state.text, field: state.field });
+    for (const [name, build] of Object.entries(SDK_EVENTS)) {
+      if (wanted.has(name as StreamEventType)) s.on(name as keyof typeof SDK_EVENTS, (payload: unknown) => this.push(build(payload)));
     }
   }
 
