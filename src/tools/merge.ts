@@ -34,9 +34,11 @@ export interface MergedTools<C = any> {
  * Merges the ways tools can be given into one list of schemas and one invoker per name:
  * `params.tools` first, then `tools` in order; a later schema with the same name replaces the
  * earlier one (keeping its position); `toolInvokers` override the invoker of a tool object.
+ * Two tool objects (schema and invoker together, e.g. from two toolsets) with one name are an error
+ * naming both owners: silently dropping one would call the wrong code.
  *
  * @throws {ToolConfigurationError} when a schema has no invoker (unless a fallback invoker is
- *   configured) or an entry is not a tool.
+ *   configured), two tool objects share a name, or an entry is not a tool.
  */
 export async function mergeToolsAndInvokers<C = any>(input: MergeToolsInput<C>): Promise<MergedTools<C>> {
   const tools = await collectTools(input.tools ?? []);
@@ -79,8 +81,18 @@ export function mergeCollected<C>(input: MergeToolsInput<C>, collected: readonly
   const add = (schema: ChatCompletionTool) => schemas.set(toolName(schema), schema);
 
   for (const schema of input.paramsTools ?? []) add(schema);
+  const toolOwners = new Map<string, string>();
   for (const entry of collected) {
     if (isTool(entry)) {
+      const name = entry.schema.function.name;
+      const owner = entry.owner ?? `a ${entry.constructor?.name ?? 'tool'} object`;
+      const earlier = toolOwners.get(name);
+      if (earlier !== undefined) {
+        throw new ToolConfigurationError(
+          `Two tools are named "${name}": ${earlier} and ${owner}. Rename one (@Tool({ name }), a @Toolset prefix, or an MCP label).`,
+        );
+      }
+      toolOwners.set(name, owner);
       add(entry.schema);
       toolInvokers[entry.schema.function.name] = entry.timeout ? withTimeout(entry.invoke, entry.timeout, entry.schema.function.name) : entry.invoke;
     } else {

@@ -84,3 +84,15 @@ describe('argsFromToolCall and FunctionTool', () => {
     expect(() => new ToolResult({ a: 1 } as any)).to.throw(TypeError, /must be a string/);
   });
 });
+
+describe('mergeToolsAndInvokers with tool objects of one name', () => {
+  it('refuses two tool objects with one name, naming both owners', async () => {
+    const first = { ...new FunctionTool({ name: 'search', execute: () => '' }), owner: 'DocsTools.search' };
+    const second = { ...new FunctionTool({ name: 'search', execute: () => '' }), owner: 'mcp server "web"' };
+    const error = await rejectionOf(mergeToolsAndInvokers({ tools: [first, second] }));
+    expect(error).to.be.instanceOf(ToolConfigurationError);
+    expect(error.message).to.equal(
+      'Two tools are named "search": DocsTools.search and mcp server "web". Rename one (@Tool({ name }), a @Toolset prefix, or an MCP label).',
+    );
+  });
+});
