@@ -10,7 +10,7 @@ import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
 import { AgentTools } from './agent-tools.js';
 
 /** Options of {@link Agent}. */
-export interface AgentOptions<C = any> {
+export interface AgentOptions<C = any, O = unknown> {
   /** The OpenAI client (or `AnthropicOpenAI`, `AzureOpenAI`, any OpenAI-compatible baseURL). */
   client: OpenAI;
   /** Model name. */
@@ -39,6 +39,8 @@ export interface AgentOptions<C = any> {
   toolCallOutputCallback?: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
   /** Per-request options for the OpenAI client. */
   requestOptions?: ModelRequestOptions;
+  /** Structured output: every run's final answer is parsed and validated into this class (`result.parsed`). */
+  outputType?: new () => O;
 }
 
 /** Options of one {@link Agent.run} / {@link Agent.stream}. */
@@ -64,17 +66,17 @@ export interface AgentRunOptions<C = any> {
  * const result = await agent.run('Weather in Tokyo?', { context: { userId: 'u1' } });
  * ```
  */
-export class Agent<C = any> {
+export class Agent<C = any, O = unknown> {
   private readonly tools: AgentTools<C>;
 
   /** @throws {ToolConfigurationError} when two tools share a name (naming both owners) or a schema has no invoker. */
-  constructor(private readonly options: AgentOptions<C>) {
+  constructor(private readonly options: AgentOptions<C, O>) {
     if (!options || typeof options !== 'object') throw new TypeError('new Agent() needs options { client, model, ... }.');
     this.tools = new AgentTools<C>([...(options.toolsets ?? []), ...(options.tools ?? [])], options.toolInvokers ?? {});
   }
 
   /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
-  async run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult> {
+  async run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult<O>> {
     return streamUntilUserInput(await this.engineOptions(input, runOptions));
   }
 
@@ -83,7 +85,7 @@ export class Agent<C = any> {
     yield* streamUntilUserInputEvents(await this.engineOptions(input, runOptions));
   }
 
-  private async engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): Promise<StreamUntilUserInputOptions<C>> {
+  private async engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): Promise<StreamUntilUserInputOptions<C, O>> {
     const { options } = this;
     const messages: ChatCompletionMessageParam[] = [];
     const instructions = typeof options.instructions === 'function' ? await options.instructions(run.context as C) : options.instructions;
@@ -106,6 +108,7 @@ export class Agent<C = any> {
       fallbackInvoker: options.fallbackInvoker,
       toolCallOutputCallback: options.toolCallOutputCallback,
       requestOptions: options.requestOptions,
+      outputType: options.outputType,
     };
   }
 }

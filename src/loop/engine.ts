@@ -5,10 +5,13 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import { STREAM_EVENT_TYPES } from '../hooks/hook-names.js';
 import { HookTable } from '../hooks/hook-table.js';
 import type { RunInfo } from '../hooks/run-info.js';
 import { collectTools, hasDynamicTools, mergeCollected, type MergedTools } from '../tools/merge.js';
+import { responseFormatFromClass } from '../tools/response-format.js';
+import { parseOutput } from '../tools/validation/parse-output.js';
 import { childController } from './abort.js';
 import { attachMessages, MaxIterationsReached, ModelResponseError, RunAbortedError, ToolCallError } from './errors.js';
 import { EventQueue } from './event-queue.js';
@@ -32,7 +35,9 @@ export interface EventSink {
 }
 
 /** How a run ended. */
-export type RunOutcome = { readonly result: StreamResult; readonly error?: undefined } | { readonly error: unknown; readonly result?: undefined };
+export type RunOutcome<O = unknown> =
+  | { readonly result: StreamResult<O>; readonly error?: undefined }
+  | { readonly error: unknown; readonly result?: undefined };
 
 /**
  * The one loop: streams a chat completion, hands every event to the hooks, runs the tool calls,
@@ -42,7 +47,11 @@ export type RunOutcome = { readonly result: StreamResult; readonly error?: undef
  *
  * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
  */
-export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome> {
+export async function runEngine<C, O = unknown>(
+  options: StreamUntilUserInputOptions<C, O>,
+  sink: EventSink,
+  stop?: AbortSignal,
+): Promise<RunOutcome<O>> {
   const runId = randomUUID();
   const { controller, dispose } = childController(options?.signal);
   const { controller: stopped, dispose: disposeStop } = childController(stop);
@@ -73,6 +82,7 @@ export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink
     const policy = options.onToolError ?? 'emit';
     const concurrency = concurrencyOf(options.parallelToolCalls);
     const dynamicTools = hasDynamicTools(options.tools);
+    const responseFormat = options.outputType && !options.params?.response_format ? responseFormatFromClass(options.outputType) : undefined;
     let merged: MergedTools<C> | undefined;
 
     for (let iteration = 0; ; iteration++) {
@@ -81,7 +91,7 @@ export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink
       if (merged === undefined || dynamicTools) merged = await mergeFor(options);
       await announce({ type: 'iteration.started', index: iteration, messages: messages.slice() });
 
-      turn = new TurnStream(options.client, requestBody(options, messages, merged), signal, options.requestOptions, wanted);
+      turn = new TurnStream(options.client, requestBody(options, messages, merged, responseFormat), signal, options.requestOptions, wanted);
       for (;;) {
         const event = turn.take() ?? (await turn.wait());
         if (event === null) break;
@@ -129,7 +139,8 @@ export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink
       if (iteration + 1 >= maxIterations) throw new MaxIterationsReached(maxIterations);
     }
 
-    const result = new StreamResult(messages, usages, completions);
+    const parsed = options.outputType ? await parseFinalAnswer(options.outputType, completions.at(-1)!) : undefined;
+    const result = new StreamResult<O>(messages, usages, completions, parsed);
     await announce({ type: 'run.completed', result });
     return { result };
   } catch (thrown) {
@@ -171,7 +182,9 @@ export async function runEngine<C>(options: StreamUntilUserInputOptions<C>, sink
  * }
  * ```
  */
-export async function* streamUntilUserInputEvents<C = any>(options: StreamUntilUserInputOptions<C>): AsyncGenerator<LifecycleEvent, void, undefined> {
+export async function* streamUntilUserInputEvents<C = any, O = unknown>(
+  options: StreamUntilUserInputOptions<C, O>,
+): AsyncGenerator<LifecycleEvent, void, undefined> {
   // A few events of slack keep the engine from waiting on the consumer at every single chunk.
   const queue = new EventQueue<LifecycleEvent>(64);
   const stop = new AbortController();
@@ -199,7 +212,7 @@ function asAbortError(thrown: unknown, reason: unknown): unknown {
   return reason instanceof RunAbortedError ? reason : new RunAbortedError(reason);
 }
 
-async function mergeFor<C>(options: StreamUntilUserInputOptions<C>): Promise<MergedTools<C>> {
+async function mergeFor<C>(options: StreamUntilUserInputOptions<C, any>): Promise<MergedTools<C>> {
   const collected = await collectTools(options.tools ?? []);
   return mergeCollected(
     {
@@ -211,13 +224,24 @@ async function mergeFor<C>(options: StreamUntilUserInputOptions<C>): Promise<Mer
   );
 }
 
+/** The final answer as an instance of `outputType`; a refusal or a misfit fails the run. */
+async function parseFinalAnswer<O>(outputType: new () => O, completion: ChatCompletion): Promise<O> {
+  const message = completion.choices[0]!.message;
+  if (message.refusal) {
+    throw new ModelResponseError(`The model refused to answer in the ${outputType.name} format: ${message.refusal}`);
+  }
+  return parseOutput(outputType, message.content ?? '');
+}
+
 function requestBody<C>(
-  options: StreamUntilUserInputOptions<C>,
+  options: StreamUntilUserInputOptions<C, any>,
   messages: ChatCompletionMessageParam[],
   merged: MergedTools<C>,
+  responseFormat: ResponseFormatJSONSchema | undefined,
 ): ChatCompletionCreateParamsStreaming {
   const params = (options.params ?? {}) as Record<string, unknown>;
   const body: Record<string, unknown> = { ...params, model: options.model, messages, stream: true };
+  if (responseFormat) body['response_format'] = responseFormat;
   if (!('stream_options' in params)) body['stream_options'] = { include_usage: true };
   if (merged.tools.length > 0) body['tools'] = merged.tools;
   else delete body['tools'];
@@ -236,7 +260,7 @@ function concurrencyOf(parallel: boolean | number | undefined): number {
   throw new TypeError(`parallelToolCalls must be true, false or a positive integer, got ${String(parallel)}.`);
 }
 
-function checkOptions(options: StreamUntilUserInputOptions): void {
+function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
   const problems: string[] = [];
   if (!options || typeof options !== 'object') throw new TypeError('streamUntilUserInput needs an options object { client, model, messages, ... }.');
   if (!options.client || typeof options.client.chat?.completions?.create !== 'function') {

@@ -23,7 +23,7 @@ export interface ToolCallOutputInfo<C = any> {
 }
 
 /** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
-export interface StreamUntilUserInputOptions<C = any> {
+export interface StreamUntilUserInputOptions<C = any, O = unknown> {
   /** The conversation so far. It is copied, never mutated. */
   messages: readonly ChatCompletionMessageParam[];
   /** Model name. */
@@ -69,4 +69,11 @@ export interface StreamUntilUserInputOptions<C = any> {
   signal?: AbortSignal;
   /** Per-request options for the OpenAI client (`headers`, `timeout`, `maxRetries`, ...). */
   requestOptions?: ModelRequestOptions;
+  /**
+   * Structured output: a class-validator DTO. Unless `params.response_format` is set, the request
+   * asks for `responseFormatFromClass(outputType)`; the final answer is parsed and validated into an
+   * instance, returned as `result.parsed`. An answer that does not fit fails the run with
+   * `OutputValidationError` (the messages are kept).
+   */
+  outputType?: new () => O;
 }

@@ -23,7 +23,7 @@ const NO_EVENTS = { streamEvents: false, emit: () => {} };
  * console.log(result.finalContent, result.totalUsage);
  * ```
  */
-export async function streamUntilUserInput<C = any>(options: StreamUntilUserInputOptions<C>): Promise<StreamResult> {
+export async function streamUntilUserInput<C = any, O = unknown>(options: StreamUntilUserInputOptions<C, O>): Promise<StreamResult<O>> {
   const outcome = await runEngine(options, NO_EVENTS);
   if (outcome.result) return outcome.result;
   throw outcome.error;
