@@ -1,18 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-/** Runs a compiled example against its built-in ScriptedChatServer (no API key in its environment). */
-async function runExample(name: string): Promise<string> {
-  const path = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
-  const env = { ...process.env };
-  delete env['OPENAI_API_KEY'];
-  const { stdout } = await run(process.execPath, [path], { env, timeout: 15_000 });
-  return stdout;
-}
+import { runExample } from '../support/run-example.js';
 
 describe('decorator examples', () => {
   it('toolset-service: a service with an injected repository; the model corrects an invalid argument', async () => {

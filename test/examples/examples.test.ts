@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import { runExample } from '../support/run-example.js';
+
+describe('examples (run against their scripted servers, as in the README)', () => {
+  it('quickstart: streams the answer, shows the tool call and result, the history and the usage', async () => {
+    const output = await runExample('quickstart');
+    expect(output).to.contain('No OPENAI_API_KEY: using the built-in ScriptedChatServer');
+    expect(output).to.contain('[calling] get_weather({"city":"Tokyo"})');
+    expect(output).to.contain('[result]  The weather in Tokyo is sunny and 25°C.');
+    expect(output).to.contain('It is sunny and 25°C in Tokyo right now. Enjoy the day!');
+    expect(output).to.match(/user {6}What's the weather in Tokyo\?\n {2}assistant \[\{"id":"call_1_0"[^\n]*\n {2}tool {6}The weather in Tokyo is sunny and 25°C\.\n {2}assistant It is sunny/);
+    expect(output).to.match(/Request 1: \d+ tokens\nRequest 2: \d+ tokens\nTotal: \d+ tokens/);
+  });
+
+  it('hooks-live: prints reasoning, arguments, tool progress and usage from decorated methods', async () => {
+    const output = await runExample('hooks-live');
+    expect(output).to.contain('── request 1 for ann (1 messages) ──');
+    expect(output).to.contain('The user wants yen in euros. I should call the converter rather than guess the rate.');
+    expect(output).to.contain('[convert_currency] {"amount":12000,"from":"JPY","to":"EUR"}  ✓ arguments complete');
+    expect(output).to.match(/\[done in \d+ ms\] 12000 JPY = 73\.20 EUR/);
+    expect(output).to.contain('12,000 yen is about 73.20 euros');
+    expect(output).to.match(/Total: \d+ tokens in 2 requests\./);
+  });
+
+  it('mcp-stdio: server-everything as a child process, its tools called by the model', async () => {
+    const output = await runExample('mcp-stdio');
+    expect(output).to.contain('[tool] everything__get-sum({"a":19,"b":23}) -> The sum of 19 and 23 is 42.');
+    expect(output).to.contain('[tool] everything__echo({"message":"hello over stdio"}) -> Echo: hello over stdio');
+  });
+
+  it('mcp-http: an in-process Streamable HTTP server receiving the run context', async () => {
+    const output = await runExample('mcp-http');
+    expect(output).to.contain('Order A-1002 (asked by user-7): processing; items: monitor, cable');
+  });
+
+  it('anthropic: Claude through AnthropicOpenAI with thinking kept across the tool turn', async () => {
+    const output = await runExample('anthropic');
+    expect(output).to.contain('It is sunny and 25°C in Tokyo right now.');
+    expect(output).to.contain('Thinking blocks kept on the tool-calling turn: thinking');
+  });
+});
