@@ -13,7 +13,7 @@ import { looseParameters, toToolParameters, type ToolParameters } from './strict
 import { toolResultFromMcp, type McpToolResultMetadata } from './tool-result.js';
 import { dropUnsetNulls } from './unset-nulls.js';
 
-/** A {@link Tool} backed by an MCP server's tool. */
+/** A tool object (`Tool` of the core entry) backed by an MCP server's tool. */
 export interface McpTool<C = any> extends Tool<C> {
   /** The tool's name on the server (what `tools/call` sends), which may differ from `schema.function.name`. */
   readonly mcpName: string;
