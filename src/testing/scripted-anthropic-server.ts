@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { AnthropicOpenAI, type AnthropicOpenAIOptions } from '../providers/anthropic/anthropic-openai.js';
 import {
   anthropicUsage,
@@ -12,10 +11,10 @@ import {
 import type { AnthropicDeliveryOptions, AnthropicScriptedReply, RawAnthropicEvent } from './anthropic-replies.js';
 import { validateMessagesRequest } from './anthropic-request-validation.js';
 import type { RecordedRequest } from './recorded-request.js';
-import { ScriptError } from './scripted-chat-server.js';
+import { isStreaming, requestedModel, ScriptedServer, type ListenOptions } from './scripted-server.js';
 
 /** Options of {@link ScriptedAnthropicServer.start}. */
-export interface ScriptedAnthropicServerOptions {
+export interface ScriptedAnthropicServerOptions extends ListenOptions {
   /** Replies to play, one per request, in order. More can be added with {@link ScriptedAnthropicServer.enqueue}. */
   script?: AnthropicScriptedReply[];
   /**
@@ -25,13 +24,12 @@ export interface ScriptedAnthropicServerOptions {
    * throws. Default `true`.
    */
   validate?: boolean;
-  /** Port to listen on; default 0 (any free port). */
-  port?: number;
-  /** Interface to listen on; default `127.0.0.1`. */
-  host?: string;
 }
 
 const MESSAGES_PATH = '/v1/messages';
+
+/** Anthropic's error type for each status the scripted server answers with. */
+const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 404: 'not_found_error' };
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks Anthropic's Messages API (`POST /v1/messages`,
@@ -54,45 +52,23 @@ const MESSAGES_PATH = '/v1/messages';
  * await server.close(); // throws if a reply was not played or a request was unexpected or invalid
  * ```
  */
-export class ScriptedAnthropicServer {
-  /** Every request received, in order. */
-  readonly requests: RecordedRequest[] = [];
-  /** Everything that went wrong between script and requests, in order. */
-  readonly problems: string[] = [];
-  private readonly queue: AnthropicScriptedReply[];
-  private readonly sockets = new Set<Socket>();
+export class ScriptedAnthropicServer extends ScriptedServer<AnthropicScriptedReply> {
   private readonly signatures = new Map<string, string>();
   private readonly redacted = new Set<string>();
   private replyCount = 0;
-  private closed = false;
 
   private constructor(
-    private readonly server: Server,
     script: AnthropicScriptedReply[],
     private readonly validate: boolean,
   ) {
-    this.queue = [...script];
+    super('ScriptedAnthropicServer', script);
   }
 
   /** Starts a server and waits until it listens. */
   static async start(options: ScriptedAnthropicServerOptions = {}): Promise<ScriptedAnthropicServer> {
-    const server = createServer();
-    const scripted = new ScriptedAnthropicServer(server, options.script ?? [], options.validate ?? true);
-    server.on('request', (req, res) => void scripted.handle(req, res));
-    server.on('connection', (socket) => {
-      scripted.sockets.add(socket);
-      socket.on('close', () => scripted.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-    });
-    return scripted;
-  }
-
-  /** The port the server listens on. */
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    const server = new ScriptedAnthropicServer(options.script ?? [], options.validate ?? true);
+    await server.listen(options);
+    return server;
   }
 
   /** The API origin to use as `baseURL` of `AnthropicOpenAI` (requests go to `{url}/v1/messages`). */
@@ -100,85 +76,26 @@ export class ScriptedAnthropicServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Replies not played yet. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  /** The Messages request bodies, in order (shorthand for `requests.map(r => r.body)`). */
-  get bodies(): any[] {
-    return this.requests.map((request) => request.body);
-  }
-
   /** An `AnthropicOpenAI` client for this server: test API key, no retries (override in `options`). */
   client(options: AnthropicOpenAIOptions = {}): AnthropicOpenAI {
     return new AnthropicOpenAI({ apiKey: 'scripted-test-key', baseURL: this.url, maxRetries: 0, ...options });
   }
 
-  /** Appends replies to the script. */
-  enqueue(...replies: AnthropicScriptedReply[]): this {
-    this.queue.push(...replies);
-    return this;
-  }
-
-  /** @throws {ScriptError} when replies are left, or a request was unexpected or broke a Messages API rule. */
-  assertDone(): void {
-    const problems = [...this.problems];
-    if (this.queue.length > 0) problems.push(`${this.queue.length} scripted repl${this.queue.length === 1 ? 'y was' : 'ies were'} never requested`);
-    if (problems.length > 0) throw new ScriptError(`ScriptedAnthropicServer: ${problems.join('; ')}.`);
-  }
-
-  /**
-   * Stops the server (open connections are destroyed).
-   * @throws {ScriptError} like {@link assertDone}, unless `force` is set.
-   */
-  async close(options: { force?: boolean } = {}): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      for (const socket of this.sockets) socket.destroy();
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    }
-    if (!options.force) this.assertDone();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: unknown;
-    try {
-      body = raw.length > 0 ? JSON.parse(raw) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const path = (req.url ?? '').split('?')[0]!;
-    const request: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body, closedEarly: false };
-    this.requests.push(request);
-    const number = this.requests.length;
-    res.on('close', () => {
-      if (!res.writableFinished) request.closedEarly = true;
-    });
-
-    if (req.method !== 'POST' || path !== MESSAGES_PATH) {
-      return this.fail(res, 404, 'not_found_error', `request ${number}: unexpected ${req.method} ${path} (only POST ${MESSAGES_PATH} is served)`);
+  protected respond(request: RecordedRequest, number: number, res: ServerResponse): void | Promise<void> {
+    const { body, headers } = request;
+    if (request.method !== 'POST' || request.path !== MESSAGES_PATH) {
+      return this.fail(res, 404, `request ${number}: unexpected ${request.method} ${request.path} (only POST ${MESSAGES_PATH} is served)`);
     }
     if (this.validate) {
-      if (!req.headers['x-api-key']) {
-        return this.fail(res, 401, 'authentication_error', `request ${number}: x-api-key header is required`);
-      }
-      if (!req.headers['anthropic-version']) {
-        return this.fail(res, 400, 'invalid_request_error', `request ${number}: anthropic-version: header is required`);
-      }
+      if (!headers['x-api-key']) return this.fail(res, 401, `request ${number}: x-api-key header is required`);
+      if (!headers['anthropic-version']) return this.fail(res, 400, `request ${number}: anthropic-version: header is required`);
       const invalid = validateMessagesRequest(body, { signatures: this.signatures, redacted: this.redacted });
-      if (invalid.length > 0) return this.fail(res, 400, 'invalid_request_error', `request ${number}: ${invalid.join('; ')}`);
+      if (invalid.length > 0) return this.fail(res, 400, `request ${number}: ${invalid.join('; ')}`);
     }
-    let next = this.queue.shift();
-    if (!next) return this.fail(res, 500, 'api_error', `request ${number} arrived but the script has no reply left`);
-    try {
-      while (next.kind === 'dynamic') next = next.build(request);
-    } catch (error) {
-      return this.fail(res, 500, 'api_error', `request ${number}: a dynamic reply threw: ${(error as Error).message}`);
-    }
+    const next = this.nextReply(request, number, res);
+    if (!next) return;
     const requestId = `req_scripted_${number}`;
-    const streaming = (body as { stream?: unknown } | undefined)?.stream === true;
+    const streaming = isStreaming(request);
 
     switch (next.kind) {
       case 'http-error':
@@ -186,13 +103,13 @@ export class ScriptedAnthropicServer {
         res.end(JSON.stringify(next.body));
         return;
       case 'raw':
-        if (!streaming) return this.fail(res, 500, 'api_error', `request ${number}: a raw reply can only answer a streaming request`);
+        if (!streaming) return this.fail(res, 500, `request ${number}: a raw reply can only answer a streaming request`);
         return this.stream(res, requestId, next.events.map(toSseEvent), next.delivery);
       case 'message': {
         const replyNumber = ++this.replyCount;
         const identity: AnthropicReplyIdentity = {
           id: next.spec.id ?? `msg_scripted_${replyNumber}`,
-          model: typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : 'scripted-claude',
+          model: requestedModel(request, 'scripted-claude'),
           replyNumber,
         };
         const blocks = resolveBlocks(next.spec, identity);
@@ -211,39 +128,19 @@ export class ScriptedAnthropicServer {
     }
   }
 
-  private async stream(res: ServerResponse, requestId: string, events: readonly AnthropicSseEvent[], delivery: AnthropicDeliveryOptions): Promise<void> {
-    if (delivery.headersDelayMs) await sleep(delivery.headersDelayMs);
-    if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId });
-    const limit = Math.min(events.length, delivery.failAfter ?? Infinity, delivery.dropAfter ?? Infinity);
-    if (!delivery.delayMs) {
-      res.write(events.slice(0, limit).map(sseText).join(''));
-    } else {
-      for (let i = 0; i < limit; i++) {
-        if (res.destroyed) return;
-        res.write(sseText(events[i]!));
-        await sleep(delivery.delayMs);
-      }
-    }
-    if (res.destroyed) return;
-    if (delivery.dropAfter !== undefined && delivery.dropAfter <= limit) {
-      // Let the written bytes reach the client, then cut the connection without ending the response.
-      await new Promise<void>((resolve) => res.write('', () => resolve()));
-      res.socket?.destroy();
-      return;
-    }
-    if (delivery.failAfter !== undefined && delivery.failAfter <= limit) {
-      const error = { type: 'overloaded_error', message: 'Overloaded', ...delivery.streamError };
-      res.end(sseText({ event: 'error', data: { type: 'error', error } }));
-      return;
-    }
-    res.end();
+  protected errorResponse(status: number, message: string) {
+    return {
+      headers: { 'x-should-retry': 'false' },
+      body: { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } },
+    };
   }
 
-  private fail(res: ServerResponse, status: number, type: string, problem: string): void {
-    this.problems.push(problem);
-    res.writeHead(status, { 'content-type': 'application/json', 'x-should-retry': 'false' });
-    res.end(JSON.stringify({ type: 'error', error: { type, message: `ScriptedAnthropicServer: ${problem}` } }));
+  private stream(res: ServerResponse, requestId: string, events: readonly AnthropicSseEvent[], delivery: AnthropicDeliveryOptions): Promise<void> {
+    const headers = { 'content-type': 'text/event-stream; charset=utf-8', 'request-id': requestId };
+    return this.deliver(res, headers, events.map(sseText), delivery, {
+      end: '',
+      errorEvent: () => sseText({ event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded', ...delivery.streamError } } }),
+    });
   }
 }
 
@@ -254,17 +151,4 @@ function toSseEvent(event: RawAnthropicEvent): AnthropicSseEvent {
 
 function sseText(event: AnthropicSseEvent): string {
   return `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
