@@ -25,8 +25,12 @@ export class ToolArgumentsError extends Error {
 }
 
 function formatArgumentIssues(toolName: string, issues: readonly ArgumentIssue[]): string {
-  const lines = issues.map((issue) => `- ${issue.path === '' ? '(arguments)' : issue.path}: ${issue.message}`);
-  return `Invalid arguments for tool "${toolName}":\n${lines.join('\n')}\nFix the arguments and call the tool again.`;
+  return `Invalid arguments for tool "${toolName}":\n${issueLines(issues, '(arguments)')}\nFix the arguments and call the tool again.`;
+}
+
+/** One `- path: message` line per issue; `whole` names the value itself (empty path). */
+export function issueLines(issues: readonly ArgumentIssue[], whole: string): string {
+  return issues.map((issue) => `- ${issue.path === '' ? whole : issue.path}: ${issue.message}`).join('\n');
 }
 
 /** A tool call ran longer than its `timeout`. */

@@ -1,4 +1,4 @@
-import type { ArgumentIssue } from '../errors.js';
+import { issueLines, type ArgumentIssue } from '../errors.js';
 
 /**
  * The model's final answer is not valid JSON or does not validate against the output class. The
@@ -13,9 +13,6 @@ export class OutputValidationError extends Error {
     readonly issues: readonly ArgumentIssue[],
     options?: { cause?: unknown },
   ) {
-    super(
-      `The output does not match ${className}:\n${issues.map((issue) => `- ${issue.path === '' ? '(output)' : issue.path}: ${issue.message}`).join('\n')}`,
-      options,
-    );
+    super(`The output does not match ${className}:\n${issueLines(issues, '(output)')}`, options);
   }
 }
