@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { IsString } from 'class-validator';
 import {
   Agent,
   ChatCompletionStreamHandler,
+  Tool as ToolMethod,
+  Toolset,
   FunctionTool,
   TOOL_SOURCE,
   ToolConfigurationError,
@@ -74,6 +77,30 @@ describe('Agent', () => {
     const second = { type: 'function' as const, function: { name: 'search', parameters: {} } };
     const build = () => new Agent({ client: {} as any, model: 'm', tools: [first, second], toolInvokers: { search: () => '' } });
     expect(build).to.throw(ToolConfigurationError, /Two tools are named "search": tools\[0\] \(FunctionTool "search"\) and tools\[1\] \(schema "search"\)/);
+  });
+
+  it('refuses two @Toolset classes offering one tool name, naming both methods', () => {
+    class Lookup {
+      @IsString() query!: string;
+    }
+    @Toolset()
+    class DocsTools {
+      @ToolMethod({ description: 'Search the docs' }) async search(_args: Lookup) {
+        return 'docs';
+      }
+    }
+    @Toolset()
+    class WebTools {
+      @ToolMethod({ name: 'search', description: 'Search the web' }) async searchWeb(_args: Lookup) {
+        return 'web';
+      }
+    }
+    const build = () => new Agent({ client: {} as any, model: 'm', toolsets: [new DocsTools(), new WebTools()] });
+    expect(build).to.throw(ToolConfigurationError, /Two tools are named "search": DocsTools\.search and WebTools\.searchWeb/);
+    // a prefix separates them
+    @Toolset({ prefix: 'web' })
+    class PrefixedWebTools extends WebTools {}
+    expect(() => new Agent({ client: {} as any, model: 'm', toolsets: [new DocsTools(), new PrefixedWebTools()] })).to.not.throw();
   });
 
   it('refuses duplicates that appear later in a dynamic tool source, before the request', async () => {
