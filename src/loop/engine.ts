@@ -12,13 +12,13 @@ import type { RunInfo } from '../hooks/run-info.js';
 import { collectTools, hasDynamicTools, mergeCollected, type MergedTools } from '../tools/merge.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { parseOutput } from '../tools/validation/parse-output.js';
-import { childController } from './abort.js';
+import { childController, raceAbort } from './abort.js';
 import { attachMessages, MaxIterationsReached, ModelResponseError, RunAbortedError, ToolCallError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import type { LifecycleEvent, RunFailedEvent } from './lifecycle-events.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
-import type { StreamEventType } from './stream-events.js';
+import type { StreamEvent, StreamEventType } from './stream-events.js';
 import { StreamResult } from './stream-result.js';
 import { runToolBatch } from './tool-batch.js';
 import { TurnStream } from './turn-stream.js';
@@ -91,18 +91,16 @@ export async function runEngine<C, O = unknown>(
       if (merged === undefined || dynamicTools) merged = await mergeFor(options);
       await announce({ type: 'iteration.started', index: iteration, messages: messages.slice() });
 
-      turn = new TurnStream(options.client, requestBody(options, messages, merged, responseFormat), signal, options.requestOptions, wanted);
-      for (;;) {
-        const event = turn.take() ?? (await turn.wait());
-        if (event === null) break;
-        const hooked = hooks.dispatch(event, runInfo);
-        if (hooked) await hooked;
-        if (sink.streamEvents) {
-          const emitted = sink.emit({ type: 'stream.event', iteration, event });
-          if (emitted) await emitted;
-        }
-      }
-      const completion = await turn.completion();
+      const info = runInfo;
+      const consume = (event: StreamEvent): void | Promise<void> => {
+        const hooked = hooks!.dispatch(event, info);
+        if (!sink.streamEvents) return hooked;
+        if (hooked) return hooked.then(() => sink.emit({ type: 'stream.event', iteration, event }));
+        return sink.emit({ type: 'stream.event', iteration, event });
+      };
+      turn = new TurnStream(options.client, requestBody(options, messages, merged, responseFormat), signal, options.requestOptions, wanted, consume);
+      // Raced with the signal: a hook that ignores it must not hold an aborted run.
+      const completion = await raceAbort(turn.completion(), signal);
       turn = undefined;
       const choice = completion.choices[0];
       if (!choice) throw new ModelResponseError(`The model's response to request ${iteration + 1} has no choices.`);

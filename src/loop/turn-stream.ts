@@ -48,16 +48,21 @@ const SDK_EVENTS = {
 /** Which stream events a turn must produce: only those somebody listens to are built at all. */
 export type WantedEvents = ReadonlySet<StreamEventType>;
 
+/** Receives each stream event of a turn; a returned promise holds the stream until it settles. */
+export type StreamEventConsumer = (event: StreamEvent) => void | Promise<void>;
+
 /**
  * One model request, streamed through the OpenAI SDK's own `ChatCompletionStream` accumulator with
- * the {@link ChunkNormalizer} in front of it, and read as a pull-based sequence of {@link StreamEvent}s.
+ * the {@link ChunkNormalizer} in front of it. Its stream events go to a consumer (the hooks, then the
+ * event queue) in order.
  *
  * Only wanted events are built: with no hooks and no event consumer the SDK gets no listeners, and a
  * turn costs what the SDK's own helper costs plus the normaliser.
  *
- * Backpressure: the next chunk is handed to the accumulator only after the reader has taken every
- * event of the previous one, so hooks that await (a slow socket, a database write) slow the stream
- * down instead of piling events up in memory.
+ * Backpressure without a second promise chain: the events of a chunk are consumed inside the
+ * accumulator's request for the next chunk, so the next chunk is read only after the consumer (and
+ * every hook it awaits) has finished with the previous one. A slow hook slows the stream down
+ * instead of piling events up, and each hook sees the snapshot as of its own chunk.
  */
 export class TurnStream {
   private readonly sdkStream: ChatCompletionStream<null>;
@@ -65,10 +70,7 @@ export class TurnStream {
   private readonly reasoning: ReasoningTracker;
   private buffer: StreamEvent[] = [];
   private read = 0;
-  private finished = false;
-  private failure: { error: unknown } | undefined;
-  private wakeReader: (() => void) | undefined;
-  private wakeProducer: (() => void) | undefined;
+  private consumerFailure: { error: unknown } | undefined;
 
   constructor(
     client: OpenAI,
@@ -76,6 +78,7 @@ export class TurnStream {
     signal: AbortSignal,
     requestOptions: ModelRequestOptions | undefined,
     private readonly wanted: WantedEvents,
+    private readonly consume: StreamEventConsumer,
   ) {
     this.reasoning = new ReasoningTracker(wanted.has('reasoning.delta'), wanted.has('reasoning.done'));
     // The SDK's accumulator gets only what it parses with (auto-parseable zod formats and tools);
@@ -92,37 +95,21 @@ export class TurnStream {
     } as unknown as OpenAI;
     this.sdkStream = ChatCompletionStream.createChatCompletion<null>(requestingClient, accumulatorParams(body), { signal });
     this.listen();
-    this.sdkStream.done().then(
-      () => this.end(undefined),
-      (error: unknown) => this.end({ error: explainEmptyStream(error) }),
-    );
-  }
-
-  /** The next buffered event, or `undefined` when the reader has to {@link wait}. */
-  take(): StreamEvent | undefined {
-    if (this.read < this.buffer.length) return this.buffer[this.read++];
-    return undefined;
   }
 
   /**
-   * Waits for the next event; `null` when the response is complete.
-   * @throws what the request or the stream failed with (an OpenAI `APIError`, an abort error, ...).
+   * The accumulated completion, once every event has been consumed.
+   * @throws what the request or the stream failed with (an OpenAI `APIError`, an abort error, ...),
+   *   or what the consumer threw (a `HookError`).
    */
-  async wait(): Promise<StreamEvent | null> {
-    for (;;) {
-      const event = this.take();
-      if (event !== undefined) return event;
-      this.buffer = [];
-      this.read = 0;
-      this.releaseProducer();
-      if (this.failure) throw this.failure.error;
-      if (this.finished) return null;
-      await new Promise<void>((resolve) => (this.wakeReader = resolve));
-    }
-  }
-
-  /** The accumulated completion; call after {@link wait} returned `null`. */
   async completion(): Promise<ChatCompletion> {
+    try {
+      await this.sdkStream.done();
+    } catch (error) {
+      throw this.consumerFailure ? this.consumerFailure.error : explainEmptyStream(error);
+    }
+    const leftover = this.drain();
+    if (leftover) await leftover;
     const completion = await this.sdkStream.finalChatCompletion();
     const message = completion.choices[0]?.message;
     if (message) this.reasoning.applyTo(message as unknown as Record<string, unknown>);
@@ -132,13 +119,12 @@ export class TurnStream {
   /** Cancels the HTTP request (idempotent). */
   abort(): void {
     this.sdkStream.abort();
-    this.releaseProducer();
   }
 
   /**
-   * What the SDK iterates instead of the raw stream: normalised chunks, one at a time, each only
-   * after the reader has drained the events of the previous one. A plain iterator rather than an
-   * async generator: it sits on the per-chunk path.
+   * What the SDK iterates instead of the raw stream: normalised chunks, each handed out only after the
+   * events of the previous one are consumed. A plain iterator rather than an async generator: it sits
+   * on the per-chunk path.
    */
   private chunkSource(raw: RawStream): RawStream {
     const iterator = raw[Symbol.asyncIterator]();
@@ -156,21 +142,49 @@ export class TurnStream {
         this.reasoning.observe(chunk);
         return { done: false, value: chunk };
       });
+    const done = { done: true as const, value: undefined };
     const source = {
       controller: raw.controller,
       next: (): Promise<IteratorResult<ChatCompletionChunk>> => {
-        if (closed) return Promise.resolve({ done: true, value: undefined });
-        if (this.read < this.buffer.length) {
-          return new Promise<void>((resolve) => (this.wakeProducer = resolve)).then(() =>
-            raw.controller.signal.aborted ? { done: true as const, value: undefined } : pull(),
-          );
-        }
-        return pull();
+        if (closed) return Promise.resolve(done);
+        const consuming = this.drain();
+        if (!consuming) return pull();
+        return consuming.then(() => (raw.controller.signal.aborted ? done : pull()));
       },
-      return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+      return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve(done),
       [Symbol.asyncIterator]: () => source,
     };
     return source as unknown as RawStream;
+  }
+
+  /** Hands the buffered events to the consumer in order; a promise only when the consumer awaits. */
+  private drain(): Promise<void> | undefined {
+    while (this.read < this.buffer.length) {
+      const event = this.buffer[this.read++]!;
+      let pending: void | Promise<void>;
+      try {
+        pending = this.consume(event);
+      } catch (error) {
+        throw this.consumerFailed(error);
+      }
+      if (pending) {
+        return pending.then(
+          () => this.drain(),
+          (error: unknown) => {
+            throw this.consumerFailed(error);
+          },
+        );
+      }
+    }
+    this.buffer = [];
+    this.read = 0;
+    return undefined;
+  }
+
+  /** The SDK wraps what the chunk source throws; keep the original to report it as is. */
+  private consumerFailed(error: unknown): unknown {
+    this.consumerFailure ??= { error };
+    return error;
   }
 
   private listen(): void {
@@ -179,38 +193,11 @@ export class TurnStream {
     const s = this.sdkStream;
     const wantsChunk = wanted.has('chunk');
     s.on('chunk', (chunk, snapshot) => {
-      if (wantsChunk) this.push({ type: 'chunk', chunk, snapshot });
-      this.reasoning.flush(snapshot, (event) => this.push(event));
+      if (wantsChunk) this.buffer.push({ type: 'chunk', chunk, snapshot });
+      this.reasoning.flush(snapshot, (event) => this.buffer.push(event));
     });
     for (const [name, build] of Object.entries(SDK_EVENTS)) {
-      if (wanted.has(name as StreamEventType)) s.on(name as keyof typeof SDK_EVENTS, (payload: unknown) => this.push(build(payload)));
-    }
-  }
-
-  private push(event: StreamEvent): void {
-    this.buffer.push(event);
-    const wake = this.wakeReader;
-    if (wake) {
-      this.wakeReader = undefined;
-      wake();
-    }
-  }
-
-  private releaseProducer(): void {
-    const wake = this.wakeProducer;
-    if (wake) {
-      this.wakeProducer = undefined;
-      wake();
-    }
-  }
-
-  private end(failure: { error: unknown } | undefined): void {
-    this.finished = true;
-    this.failure = failure;
-    const wake = this.wakeReader;
-    if (wake) {
-      this.wakeReader = undefined;
-      wake();
+      if (wanted.has(name as StreamEventType)) s.on(name as keyof typeof SDK_EVENTS, (payload: unknown) => this.buffer.push(build(payload)));
     }
   }
 }
