@@ -62,43 +62,33 @@ export class HookTable {
   }
 
   /**
-   * Calls the hooks for `event` in order; returns a promise only when a hook is async.
+   * Calls the hooks for `event` in order, each after the previous one settled; returns a promise only
+   * when a hook is async (plain promise chaining: this runs for every event).
    * @throws {HookError} naming the hook, the event and the cause.
    */
   dispatch(event: { readonly type: string }, run: RunInfo): void | Promise<void> {
     const hooks = this.table[event.type];
-    if (hooks === undefined) return;
-    for (let i = 0; i < hooks.length; i++) {
-      const hook = hooks[i]!;
-      let returned: unknown;
-      try {
-        returned = hook.fn(event, run);
-      } catch (error) {
-        throw new HookError(hook.label, event.type, error);
-      }
-      if (isThenable(returned)) return this.finishAsync(hooks, i, returned, event, run);
-    }
+    if (hooks !== undefined) return callFrom(hooks, 0, event, run);
   }
+}
 
-  private async finishAsync(
-    hooks: readonly BoundHook[],
-    index: number,
-    pending: PromiseLike<unknown>,
-    event: { readonly type: string },
-    run: RunInfo,
-  ): Promise<void> {
+function callFrom(hooks: readonly BoundHook[], start: number, event: { readonly type: string }, run: RunInfo): void | Promise<void> {
+  for (let i = start; i < hooks.length; i++) {
+    const hook = hooks[i]!;
+    let returned: unknown;
     try {
-      await pending;
+      returned = hook.fn(event, run);
     } catch (error) {
-      throw new HookError(hooks[index]!.label, event.type, error);
+      throw new HookError(hook.label, event.type, error);
     }
-    for (let i = index + 1; i < hooks.length; i++) {
-      const hook = hooks[i]!;
-      try {
-        await hook.fn(event, run);
-      } catch (error) {
-        throw new HookError(hook.label, event.type, error);
-      }
+    if (isThenable(returned)) {
+      const next = i + 1;
+      return Promise.resolve(returned).then(
+        next < hooks.length ? () => callFrom(hooks, next, event, run) : undefined,
+        (error: unknown) => {
+          throw new HookError(hook.label, event.type, error);
+        },
+      ) as Promise<void>;
     }
   }
 }
