@@ -7,6 +7,11 @@ export interface ToolsetOptions {
   prefix?: string;
   /** What the toolset is for; kept for documentation and for adapters that show toolsets. */
   description?: string;
+  /**
+   * Labels for choosing toolsets by group rather than by class, e.g. `['support']`. The core ignores
+   * them; `ChatToolsModule` (`chat-cmpl-stream-handler/nest`) builds agents from the toolsets with a tag.
+   */
+  tags?: readonly string[];
 }
 
 /**
@@ -32,3 +37,4 @@ export function Toolset(options: ToolsetOptions = {}): ClassDecorator {
     Reflect.defineMetadata(TOOLSET_METADATA, { ...options }, target);
   };
 }
+

@@ -1,0 +1,65 @@
+import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type OpenAI from 'openai';
+import type { AgentOptions } from '../agent/agent.js';
+import type { McpServerConfig } from '../mcp/config.js';
+
+/**
+ * Agent options every agent of the module starts from; an agent's own options override them, except
+ * `handlers` (the module's run first, then the agent's) and `params` (merged key by key).
+ */
+export type ChatAgentDefaults<C = any> = Pick<
+  AgentOptions<C>,
+  | 'instructions'
+  | 'handlers'
+  | 'params'
+  | 'maxIterations'
+  | 'onToolError'
+  | 'parallelToolCalls'
+  | 'fallbackInvoker'
+  | 'toolCallOutputCallback'
+  | 'requestOptions'
+>;
+
+/**
+ * An MCP server the module connects on init and closes on shutdown: a config for
+ * `McpToolset.connect` (`{ url }`, `{ command }` or `{ client }`, see `chat-cmpl-stream-handler/mcp`)
+ * plus `tags` for choosing it in agents.
+ */
+export type ChatMcpServerConfig = McpServerConfig & {
+  /** Agents created with one of these tags get this server's tools. */
+  tags?: readonly string[];
+};
+
+/** Options of `ChatToolsModule.forRoot` (and what `forRootAsync`'s factory returns). */
+export interface ChatToolsModuleOptions<C = any> extends ChatAgentDefaults<C> {
+  /** The client of every agent (`OpenAI`, `AzureOpenAI`, `AnthropicOpenAI`, any compatible `baseURL`). Give this or `clientFactory`. */
+  client?: OpenAI;
+  /** Creates the client once, when the module is instantiated (may be async). Give this or `client`. */
+  clientFactory?: () => OpenAI | Promise<OpenAI>;
+  /** Default model name of every agent. */
+  model: string;
+  /**
+   * MCP servers connected (in parallel) when the module initializes and closed when the application
+   * shuts down. Needs the optional peer dependency `@modelcontextprotocol/sdk`, which is loaded only
+   * when this list is not empty.
+   */
+  mcpServers?: readonly ChatMcpServerConfig[];
+}
+
+/** A class that produces the module options, for `forRootAsync({ useClass })` / `({ useExisting })`. */
+export interface ChatToolsOptionsFactory {
+  /** Returns the module options. */
+  createChatToolsOptions(): ChatToolsModuleOptions | Promise<ChatToolsModuleOptions>;
+}
+
+/** Options of `ChatToolsModule.forRootAsync`: exactly one of `useFactory`, `useClass`, `useExisting`. */
+export interface ChatToolsModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  /** Builds the options from the providers listed in `inject`. */
+  useFactory?: (...args: any[]) => ChatToolsModuleOptions | Promise<ChatToolsModuleOptions>;
+  /** Providers passed to `useFactory`, in order. */
+  inject?: FactoryProvider['inject'];
+  /** A class the module instantiates to get the options from. */
+  useClass?: Type<ChatToolsOptionsFactory>;
+  /** An existing provider (exported by a module in `imports`) to get the options from. */
+  useExisting?: Type<ChatToolsOptionsFactory>;
+}

@@ -1,0 +1,23 @@
+/**
+ * NestJS integration: `ChatToolsModule` discovers every provider whose class carries `@Toolset`, builds
+ * agents from them (`ChatAgents`, `@InjectAgent`), and connects the MCP servers of its options on init.
+ * Needs the optional peer dependencies `@nestjs/common` and `@nestjs/core`; the core entry never loads them.
+ *
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+export { ChatToolsModule } from './chat-tools.module.js';
+export { ChatAgents } from './chat-agents.service.js';
+export { InjectAgent } from './inject-agent.decorator.js';
+export { getAgentToken } from './agent-token.js';
+export { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
+export { ChatToolsModuleError } from './chat-tools-module.error.js';
+export type {
+  ChatAgentDefaults,
+  ChatMcpServerConfig,
+  ChatToolsModuleAsyncOptions,
+  ChatToolsModuleOptions,
+  ChatToolsOptionsFactory,
+} from './chat-tools-options.interface.js';
+export type { ChatAgentDefinition, ChatAgentOptions, ToolsetSelection } from './chat-agent-options.interface.js';

@@ -1,0 +1,121 @@
+import type { ChatAgentOptions } from './chat-agent-options.interface.js';
+import { ChatToolsModuleError } from './chat-tools-module.error.js';
+import type { ChatAgentDefaults, ChatToolsModuleOptions } from './chat-tools-options.interface.js';
+import { describeValue } from './describe-value.js';
+
+// Written as `satisfies Record<keyof ..., true>` so adding an option to the interfaces (or to
+// AgentOptions) fails compilation here until the key is listed.
+const DEFAULT_KEYS = {
+  instructions: true,
+  handlers: true,
+  params: true,
+  maxIterations: true,
+  onToolError: true,
+  parallelToolCalls: true,
+  fallbackInvoker: true,
+  toolCallOutputCallback: true,
+  requestOptions: true,
+} as const satisfies Record<keyof ChatAgentDefaults, true>;
+
+const MODULE_KEYS = {
+  ...DEFAULT_KEYS,
+  client: true,
+  clientFactory: true,
+  model: true,
+  mcpServers: true,
+} as const satisfies Record<keyof ChatToolsModuleOptions, true>;
+
+const AGENT_KEYS = {
+  ...DEFAULT_KEYS,
+  name: true,
+  client: true,
+  model: true,
+  toolsets: true,
+  tags: true,
+  mcpServers: true,
+  tools: true,
+  toolInvokers: true,
+  outputType: true,
+} as const satisfies Record<keyof ChatAgentOptions, true>;
+
+/**
+ * Checks the module options where they are given.
+ *
+ * @throws {ChatToolsModuleError} naming the first problem and `where` the options came from.
+ */
+export function assertModuleOptions(value: unknown, where: string): asserts value is ChatToolsModuleOptions {
+  const options = asOptionsObject(value, where, '{ client, model, ... }');
+  rejectUnknownKeys(options, MODULE_KEYS, where);
+  const hasClient = options['client'] !== undefined;
+  const hasFactory = options['clientFactory'] !== undefined;
+  if (hasClient === hasFactory) {
+    throw new ChatToolsModuleError(
+      `${where}: give exactly one of \`client\` (an OpenAI instance) and \`clientFactory\` (a function returning one); got ${hasClient ? 'both' : 'neither'}.`,
+    );
+  }
+  if (hasClient && typeof options['client'] !== 'object') throw new ChatToolsModuleError(`${where}: \`client\` must be an OpenAI instance, got ${describeValue(options['client'])}.`);
+  if (hasFactory && typeof options['clientFactory'] !== 'function') {
+    throw new ChatToolsModuleError(`${where}: \`clientFactory\` must be a function returning an OpenAI instance, got ${describeValue(options['clientFactory'])}.`);
+  }
+  if (typeof options['model'] !== 'string' || options['model'] === '') {
+    throw new ChatToolsModuleError(`${where}: \`model\` must be the default model name (a non-empty string), got ${describeValue(options['model'])}.`);
+  }
+  assertObjectList(options['handlers'], `${where}: \`handlers\``, 'hook handler instances');
+  const servers = options['mcpServers'];
+  assertObjectList(servers, `${where}: \`mcpServers\``, 'McpToolset.connect configs ({ url } | { command } | { client })');
+  (servers as readonly Record<string, unknown>[] | undefined)?.forEach((server, i) => assertStringList(server['tags'], `${where}: \`mcpServers[${i}].tags\``));
+}
+
+/**
+ * Checks the options of one agent.
+ *
+ * @throws {ChatToolsModuleError} naming the first problem and `where` the options came from.
+ */
+export function assertAgentOptions(value: unknown, where: string): asserts value is ChatAgentOptions {
+  const options = asOptionsObject(value, where, '{ toolsets?, tags?, instructions?, ... }');
+  rejectUnknownKeys(options, AGENT_KEYS, where);
+  if (options['name'] !== undefined && (typeof options['name'] !== 'string' || options['name'] === '')) {
+    throw new ChatToolsModuleError(`${where}: \`name\` must be a non-empty string, got ${describeValue(options['name'])}.`);
+  }
+  if (options['model'] !== undefined && (typeof options['model'] !== 'string' || options['model'] === '')) {
+    throw new ChatToolsModuleError(`${where}: \`model\` must be a non-empty string, got ${describeValue(options['model'])}.`);
+  }
+  const toolsets = options['toolsets'];
+  if (toolsets !== undefined && !Array.isArray(toolsets)) {
+    throw new ChatToolsModuleError(`${where}: \`toolsets\` must be an array of @Toolset classes or toolset objects, got ${describeValue(toolsets)}.`);
+  }
+  assertStringList(options['tags'], `${where}: \`tags\``);
+  assertStringList(options['mcpServers'], `${where}: \`mcpServers\` (server names)`);
+  assertObjectList(options['handlers'], `${where}: \`handlers\``, 'hook handler instances');
+}
+
+function asOptionsObject(value: unknown, where: string, shape: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ChatToolsModuleError(`${where}: options must be an object ${shape}, got ${describeValue(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function rejectUnknownKeys(options: Record<string, unknown>, known: Record<string, true>, where: string): void {
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key));
+  if (unknown.length > 0) {
+    throw new ChatToolsModuleError(
+      `${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}. ` +
+        `Known options: ${Object.keys(known).join(', ')}.`,
+    );
+  }
+}
+
+function assertStringList(value: unknown, what: string): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new ChatToolsModuleError(`${what} must be an array of non-empty strings, got ${describeValue(value)}.`);
+  }
+}
+
+function assertObjectList(value: unknown, what: string, items: string): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'object' || item === null)) {
+    throw new ChatToolsModuleError(`${what} must be an array of ${items}, got ${describeValue(value)}.`);
+  }
+}
