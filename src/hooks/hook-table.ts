@@ -55,12 +55,6 @@ export class HookTable {
     return this.table[type] !== undefined;
   }
 
-  /** True when no hook listens to anything. */
-  get empty(): boolean {
-    for (const _ in this.table) return false;
-    return true;
-  }
-
   /**
    * Calls the hooks for `event` in order, each after the previous one settled; returns a promise only
    * when a hook is async (plain promise chaining: this runs for every event).
