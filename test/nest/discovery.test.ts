@@ -4,8 +4,7 @@ import { expect } from 'chai';
 import { Tool, ToolConfigurationError, Toolset } from 'chat-cmpl-stream-handler';
 import { ChatAgents, ChatToolsModule, ChatToolsModuleError, InjectAgent } from 'chat-cmpl-stream-handler/nest';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { rejectionOf } from '../support/helpers.js';
-import { compileApp, offeredTools, startApp } from './fixtures/harness.js';
+import { compileApp, initError, offeredTools, startApp } from './fixtures/harness.js';
 import {
   BillingModule,
   BillingTools,
@@ -99,8 +98,7 @@ describe('nest: toolset discovery', () => {
       @Module({ providers: [Tools, RequestUser] })
       class ScopedModule {}
       const compiled = await compileApp(server, { imports: [ScopedModule] });
-      const error = await rejectionOf(compiled.init());
-      await compiled.close();
+      const error = await initError(compiled);
       expect(error).to.be.instanceOf(ChatToolsModuleError);
       expect(error.message).to.contain(problem);
       expect(error.message).to.contain('pass per-request data such as the current user as the run context');
@@ -111,8 +109,7 @@ describe('nest: toolset discovery', () => {
     @Module({ providers: [BillingTools] })
     class AccountsModule {}
     const compiled = await compileApp(server, { imports: [BillingModule, AccountsModule] });
-    const error = await rejectionOf(compiled.init());
-    await compiled.close();
+    const error = await initError(compiled);
     expect(error).to.be.instanceOf(ChatToolsModuleError);
     expect(error.message).to.equal(
       'BillingTools is provided by two modules (BillingModule and AccountsModule), so Nest created two instances whose tools ' +
@@ -130,8 +127,7 @@ describe('nest: toolset discovery', () => {
       }
     }
     const compiled = await compileApp(server, { providers: [BadlyTaggedTools] });
-    const error = await rejectionOf(compiled.init());
-    await compiled.close();
+    const error = await initError(compiled);
     expect(error.message).to.equal('@Toolset tags of BadlyTaggedTools must be an array of non-empty strings, got "support".');
   });
 
@@ -143,8 +139,7 @@ describe('nest: toolset discovery', () => {
       @Module({ imports: [ChatToolsModule.forFeature([{ name: 'everything' }])] })
       class AgentsModule {}
       const compiled = await compileApp(server, { imports: [WarehouseModule, ShadowModule, AgentsModule] });
-      const error = await rejectionOf(compiled.init());
-      await compiled.close();
+      const error = await initError(compiled);
       expect(error).to.be.instanceOf(ToolConfigurationError);
       expect(error.message).to.equal(
         'Agent "everything": Two tools are named "stock__check_stock": StockTools.checkStock and ShadowStockTools.shadow. ' +
@@ -166,8 +161,7 @@ describe('nest: toolset discovery', () => {
         constructor(readonly agents: ChatAgents) {}
       }
       const compiled = await compileApp(server, { imports: [WarehouseModule, ShadowModule], providers: [EagerService] });
-      const error = await rejectionOf(compiled.init());
-      await compiled.close();
+      const error = await initError(compiled);
       expect(error.message).to.match(/^Agent "eager": Two tools are named "stock__check_stock"/);
     });
   });

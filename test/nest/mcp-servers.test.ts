@@ -6,10 +6,9 @@ import { Tool, ToolConfigurationError, Toolset } from 'chat-cmpl-stream-handler'
 import { McpConnectionError } from 'chat-cmpl-stream-handler/mcp';
 import { ChatAgents, ChatToolsModuleError } from 'chat-cmpl-stream-handler/nest';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { rejectionOf } from '../support/helpers.js';
 import { createDemoServer, newDemoLog, type DemoLog } from '../mcp/fixtures/demo-server.js';
 import { startStreamableHttpServer, type HttpMcpServer } from '../mcp/fixtures/http-servers.js';
-import { compileApp, offeredTools, startApp } from './fixtures/harness.js';
+import { compileApp, initError, offeredTools, startApp } from './fixtures/harness.js';
 import { BillingModule } from './fixtures/toolsets.js';
 
 async function closedPort(): Promise<number> {
@@ -73,8 +72,7 @@ describe('nest: MCP servers in module options', () => {
   it('fails initialization when a server cannot be reached, and closes the ones that connected', async () => {
     const port = await closedPort();
     const compiled = await compileApp(server, {}, { mcpServers: [mcpConfig(), { url: `http://127.0.0.1:${port}/mcp`, label: 'gone' }] });
-    const error = await rejectionOf(compiled.init());
-    await compiled.close();
+    const error = await initError(compiled);
     expect(error).to.be.instanceOf(McpConnectionError);
     expect(error.message).to.contain(`127.0.0.1:${port}`);
     expect(deletes()).to.equal(1);
