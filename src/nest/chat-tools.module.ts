@@ -60,20 +60,21 @@ export class ChatToolsModule {
     }
     const way = ways[0]!;
     if (typeof options[way] !== 'function') throw new ChatToolsModuleError(`${where}: ${way} must be a ${way === 'useFactory' ? 'function' : 'class'}, got ${describeValue(options[way])}.`);
-    const checked = (where: string) => async (produced: Promise<unknown> | unknown) => {
-      const value = await produced;
-      assertModuleOptions(value, where);
-      return value;
-    };
     const providers: Provider[] = [];
     if (options.useFactory) {
-      const check = checked(`${where} useFactory result`);
       const factory = options.useFactory;
-      providers.push({ provide: CHAT_TOOLS_OPTIONS, inject: options.inject ?? [], useFactory: (...args: unknown[]) => check(factory(...args)) });
+      providers.push({
+        provide: CHAT_TOOLS_OPTIONS,
+        inject: options.inject ?? [],
+        useFactory: async (...args: unknown[]) => checkedOptions(await factory(...args), `${where} useFactory result`),
+      });
     } else {
       const type = (options.useClass ?? options.useExisting)!;
-      const check = checked(`${where} ${type.name}.createChatToolsOptions() result`);
-      providers.push({ provide: CHAT_TOOLS_OPTIONS, inject: [type], useFactory: (factory: ChatToolsOptionsFactory) => check(factory.createChatToolsOptions()) });
+      providers.push({
+        provide: CHAT_TOOLS_OPTIONS,
+        inject: [type],
+        useFactory: async (factory: ChatToolsOptionsFactory) => checkedOptions(await factory.createChatToolsOptions(), `${where} ${type.name}.createChatToolsOptions() result`),
+      });
       if (options.useClass) providers.push({ provide: options.useClass, useClass: options.useClass });
     }
     return rootModule(providers, options.imports ?? []);
@@ -109,6 +110,11 @@ export class ChatToolsModule {
     });
     return { module: ChatToolsModule, providers, exports: providers.map((provider) => (provider as { provide: string }).provide) };
   }
+}
+
+function checkedOptions(options: unknown, where: string): ChatToolsModuleOptions {
+  assertModuleOptions(options, where);
+  return options;
 }
 
 function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicModule['imports']> = []): DynamicModule {

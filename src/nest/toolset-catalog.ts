@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Tool } from '../tools/tool.js';
-import { isToolsetInstance, toolsFromToolset } from '../tools/toolset-reader.js';
-import { isToolSource } from '../tools/tool.js';
 import { readToolsetOptions } from '../tools/decorators/metadata-reader.js';
+import { isToolSource, type Tool } from '../tools/tool.js';
+import { isToolsetInstance, toolsFromToolset } from '../tools/toolset-reader.js';
 import type { ToolsetSelection } from './chat-agent-options.interface.js';
 import { ChatMcpServers, type ConnectedMcpServer } from './chat-mcp-servers.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
@@ -56,7 +55,7 @@ export class ToolsetCatalog implements OnModuleInit {
    * @throws {ChatToolsModuleError} for a class that is not a discovered provider, a tag or MCP server name nothing has, or an object that is no toolset.
    */
   select(selection: ToolsetSelection, agent: string): object[] {
-    const { discovered, mcp } = this.require(agent);
+    const { discovered, mcp } = this.contentsFor(agent);
     if (selection.toolsets === undefined && selection.tags === undefined && selection.mcpServers === undefined) {
       return [...discovered.map((toolset) => toolset.instance), ...mcp.map((server) => server.toolset)];
     }
@@ -90,7 +89,7 @@ export class ToolsetCatalog implements OnModuleInit {
     );
   }
 
-  private require(agent: string): Contents {
+  private contentsFor(agent: string): Contents {
     if (!this.contents) throw this.notReadyError(agent);
     return this.contents;
   }
