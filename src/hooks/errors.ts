@@ -2,6 +2,7 @@ import { RunError, errorMessage } from '../loop/errors.js';
 
 /** A hook threw or rejected; the run fails with this error. `cause` is what the hook threw. */
 export class HookError extends RunError {
+  /** Always `'HookError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'HookError';
   constructor(
     /** `Class.method` of the hook. */

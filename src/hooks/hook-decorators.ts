@@ -4,7 +4,9 @@ import type { HookEventType } from './hook-names.js';
 
 /** One hook recorded by a decorator: the event and the method that handles it. */
 export interface HookRecord {
+  /** The event type handled; `'*'` for every stream event. */
   readonly event: HookEventType;
+  /** Property key of the handling method (the decorated method, or an overridden handler method such as `onContentDelta`). */
   readonly method: string | symbol;
 }
 

@@ -9,8 +9,12 @@ export class RunError extends Error {
 
 /** The model kept calling tools for `maxIterations` requests. The tool results of the last request are in `messages`. */
 export class MaxIterationsReached extends RunError {
+  /** Always `'MaxIterationsReached'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'MaxIterationsReached';
-  constructor(readonly maxIterations: number) {
+  constructor(
+    /** The limit that was reached: the run's `maxIterations` (default 10). */
+    readonly maxIterations: number,
+  ) {
     super(
       `The model was still calling tools after ${maxIterations} requests (maxIterations). ` +
         'Raise maxIterations if the task needs more steps, or continue from error.messages.',
@@ -20,6 +24,7 @@ export class MaxIterationsReached extends RunError {
 
 /** The run was aborted through its `signal`; `cause` is the signal's reason. */
 export class RunAbortedError extends RunError {
+  /** `'AbortError'`, like the platform's abort errors, so generic `error.name === 'AbortError'` checks treat an aborted run as an abort. */
   override readonly name = 'AbortError';
   constructor(reason: unknown) {
     super(`The run was aborted${reason instanceof Error && reason.message ? `: ${reason.message}` : '.'}`, { cause: reason });
@@ -28,8 +33,10 @@ export class RunAbortedError extends RunError {
 
 /** A tool call failed under `onToolError: 'abort'`; `cause` is what the tool threw. */
 export class ToolCallError extends RunError {
+  /** Always `'ToolCallError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolCallError';
   constructor(
+    /** The call that failed first (`function.name`, `id`, raw `function.arguments`). */
     readonly toolCall: ToolCall,
     cause: unknown,
   ) {
@@ -39,6 +46,7 @@ export class ToolCallError extends RunError {
 
 /** The model request failed in a way the OpenAI SDK does not describe (e.g. an empty stream). */
 export class ModelResponseError extends RunError {
+  /** Always `'ModelResponseError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ModelResponseError';
 }
 

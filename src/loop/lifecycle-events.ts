@@ -11,6 +11,7 @@ import type { StreamEvent } from './stream-events.js';
 
 /** A model request is about to be sent. */
 export interface IterationStartedEvent {
+  /** Discriminator; handled by `onIterationStarted` / `@OnIterationStarted()`. */
   readonly type: 'iteration.started';
   /** Zero-based. */
   readonly index: number;
@@ -19,13 +20,21 @@ export interface IterationStartedEvent {
 }
 /** An event of the streamed response of iteration `iteration`. */
 export interface StreamEventEvent {
+  /**
+   * Discriminator. Only `streamUntilUserInputEvents` and `Agent.stream` yield this wrapper; hooks get
+   * the inner `event` itself.
+   */
   readonly type: 'stream.event';
+  /** Zero-based index of the model request the event belongs to (the `index` of its `iteration.started`). */
   readonly iteration: number;
+  /** The stream event, yielded after its hooks ran. */
   readonly event: StreamEvent;
 }
 /** The model's answer of one iteration is complete. */
 export interface IterationCompletedEvent {
+  /** Discriminator; handled by `onIterationCompleted` / `@OnIterationCompleted()`. */
   readonly type: 'iteration.completed';
+  /** Zero-based, the same as in the iteration's `iteration.started`. */
   readonly index: number;
   /** Token usage of this request, when the provider reported it. */
   readonly usage: CompletionUsage | null;
@@ -36,16 +45,31 @@ export interface IterationCompletedEvent {
 }
 /** A tool call is about to run. */
 export interface ToolCallStartedEvent {
+  /** Discriminator; handled by `onToolCallStarted` / `@OnToolCallStarted()`. */
   readonly type: 'tool_call.started';
+  /** Zero-based index of the model request whose answer contained the call. */
   readonly iteration: number;
+  /**
+   * The call as the model made it: `id`, `function.name` and the raw JSON text of
+   * `function.arguments`. A custom (free-form) tool call appears as a function call whose arguments
+   * are its input.
+   */
   readonly toolCall: ToolCall;
 }
 /** A tool call returned; its result is (or will be, in the model's order) in a `tool` message. */
 export interface ToolCallCompletedEvent {
+  /** Discriminator; handled by `onToolCallCompleted` / `@OnToolCallCompleted()`. */
   readonly type: 'tool_call.completed';
+  /** Zero-based index of the model request whose answer contained the call. */
   readonly iteration: number;
+  /** The call as the model made it (see {@link ToolCallStartedEvent.toolCall}). */
   readonly toolCall: ToolCall;
+  /**
+   * What the tool returned, after `toolCallOutputCallback` (which may have replaced it): `content`
+   * is the `tool` message the model gets, `metadata` stays on your side.
+   */
   readonly result: ToolResult;
+  /** Wall-clock milliseconds (fractional) from just before the call started until it settled, `toolCallOutputCallback` included. */
   readonly durationMs: number;
 }
 /**
@@ -53,21 +77,45 @@ export interface ToolCallCompletedEvent {
  * a `ToolResult` with `isError`. `result` is what the model is told, when it is told anything.
  */
 export interface ToolCallFailedEvent {
+  /** Discriminator; handled by `onToolCallFailed` / `@OnToolCallFailed()`. */
   readonly type: 'tool_call.failed';
+  /** Zero-based index of the model request whose answer contained the call. */
   readonly iteration: number;
+  /** The call as the model made it (see {@link ToolCallStartedEvent.toolCall}). */
   readonly toolCall: ToolCall;
+  /**
+   * Why the call failed: what the invoker threw (`ToolArgumentsError`, `ToolTimeoutError`, your own
+   * error, ...), `UnknownToolError`, `ToolCallCancelledError` for a sibling cancelled under
+   * `onToolError: 'raise'`, the abort reason when the run was aborted, or `ToolReportedError` when
+   * the tool returned `ToolResult.error(...)`.
+   */
   readonly error: unknown;
+  /**
+   * The `tool` message content recorded for the call: the tool's own `ToolResult.error(...)`, or a
+   * text made from `error` (its message, never a stack), after `toolCallOutputCallback`. Under
+   * `'raise'` and `'abort'` it is still appended to the run's messages, but no further request is made.
+   */
   readonly result: ToolResult | undefined;
+  /** Wall-clock milliseconds (fractional) from just before the call started until it failed, `toolCallOutputCallback` included. */
   readonly durationMs: number;
 }
 /** The model answered without tool calls; the run is done. Always the last event of a successful run. */
 export interface RunCompletedEvent {
+  /** Discriminator; handled by `onRunCompleted` / `@OnRunCompleted()`. */
   readonly type: 'run.completed';
+  /** The run's outcome, the same object `streamUntilUserInput` and `Agent.run` resolve to. */
   readonly result: StreamResult;
 }
 /** The run failed. Always the last event of a failed run; nothing produced before is lost. */
 export interface RunFailedEvent {
+  /** Discriminator; handled by `onRunFailed` / `@OnRunFailed()`. */
   readonly type: 'run.failed';
+  /**
+   * What ended the run, the error `streamUntilUserInput` rejects with: `RunAbortedError`,
+   * `MaxIterationsReached`, `ToolCallError`, `HookError`, `OutputValidationError`, an OpenAI
+   * `APIError`, what a tool threw under `onToolError: 'raise'`, ... An error object also carries
+   * `messages` as `error.messages` (non-enumerable unless it is a `RunError`).
+   */
   readonly error: unknown;
   /** Every message of the run so far: the input, then each assistant and tool message produced. */
   readonly messages: ChatCompletionMessageParam[];

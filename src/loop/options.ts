@@ -16,9 +16,16 @@ export type ChatParams = Omit<Partial<ChatCompletionCreateParamsStreaming>, 'mod
 
 /** Information for {@link StreamUntilUserInputOptions.toolCallOutputCallback}. */
 export interface ToolCallOutputInfo<C = any> {
+  /** Zero-based index of the model request whose answer contained the call. */
   readonly iteration: number;
+  /** The run's `context`, unchanged. */
   readonly context: C;
-  /** Set when the output is the report of a failure (what the tool threw, under `'emit'`). */
+  /**
+   * Set when the call threw (timeouts, invalid arguments, unknown tools and siblings cancelled under
+   * `'raise'` included), whatever `onToolError` is: the error, with `result` holding the error text
+   * for the model. Not set for a `ToolResult.error(...)` the tool returned, nor once the run is aborted
+   * (the callback is then skipped for failures).
+   */
   readonly error?: unknown;
 }
 

@@ -18,6 +18,7 @@ export interface BatchOutcome {
 
 /** Thrown into sibling calls that were cancelled because another call failed under `'raise'`. */
 export class ToolCallCancelledError extends Error {
+  /** Always `'ToolCallCancelledError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolCallCancelledError';
   constructor(toolName: string, because: string) {
     super(`Tool "${toolName}" was cancelled because ${because}.`);
@@ -102,8 +103,10 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
 
 /** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */
 export class ToolReportedError extends Error {
+  /** Always `'ToolReportedError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolReportedError';
   constructor(
+    /** The tool's name as the model called it. */
     readonly toolName: string,
     content: string,
   ) {

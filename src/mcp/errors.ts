@@ -3,6 +3,7 @@
  * stdio server). Raised by `McpToolset.connect` before anything is started.
  */
 export class McpConfigurationError extends Error {
+  /** Always `'McpConfigurationError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'McpConfigurationError';
 }
 
@@ -21,6 +22,7 @@ export interface McpConnectionAttempt {
  * endpoint tried; for stdio servers `stderr` holds the last lines the process wrote.
  */
 export class McpConnectionError extends Error {
+  /** Always `'McpConnectionError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'McpConnectionError';
   /** The server, as named in error messages (`mcp server "fs"`). */
   readonly server: string;
@@ -46,6 +48,7 @@ export class McpConnectionError extends Error {
  * reports its own failure (`isError: true`) does not raise this: its text goes to the model.
  */
 export class McpToolCallError extends Error {
+  /** Always `'McpToolCallError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'McpToolCallError';
   /** The server, as named in error messages. */
   readonly server: string;

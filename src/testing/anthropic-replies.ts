@@ -12,21 +12,43 @@ export interface AnthropicToolUseSpec {
 
 /** One content block of a scripted Anthropic message, in the order it is streamed. */
 export type AnthropicBlockSpec =
-  | { type: 'text'; text: string }
   | {
+      /** A `text` block. */
+      type: 'text';
+      /** The text, streamed in `chunkSize`-character `text_delta`s. */
+      text: string;
+    }
+  | {
+      /** A `thinking` block. */
       type: 'thinking';
+      /** The thinking text, streamed in `chunkSize`-character `thinking_delta`s, then a `signature_delta`. */
       thinking: string;
       /** Default: a signature the server makes up and later checks when the block is sent back. */
       signature?: string;
     }
-  | { type: 'redacted_thinking'; data: string }
-  | ({ type: 'tool_use' } & AnthropicToolUseSpec);
+  | {
+      /** A `redacted_thinking` block. */
+      type: 'redacted_thinking';
+      /** The opaque data, sent whole in `content_block_start`; the server checks it comes back unchanged. */
+      data: string;
+    }
+  | ({
+      /** A `tool_use` block; its input streams in `argumentChunkSize`-character `input_json_delta`s. */
+      type: 'tool_use';
+    } & AnthropicToolUseSpec);
 
 /** Token counts to report; the defaults are counted from the request and reply sizes. */
 export interface AnthropicUsageSpec {
+  /**
+   * Input tokens (Anthropic counts only uncached input here), sent in `message_start`. Default: one
+   * per four characters of the request's system, messages and tools.
+   */
   input_tokens: number;
+  /** Output tokens, sent in `message_delta` (`message_start` says 1). Default: one per four characters of the blocks, at least 1. */
   output_tokens: number;
+  /** Input tokens written to the prompt cache; reported only when given. */
   cache_creation_input_tokens: number;
+  /** Input tokens read from the prompt cache; reported only when given. */
   cache_read_input_tokens: number;
 }
 
@@ -59,20 +81,67 @@ export interface AnthropicDeliveryOptions {
   /** After this many events, send an `error` event (like Anthropic's mid-stream `overloaded_error`) and end. */
   failAfter?: number;
   /** The error of `failAfter`. Default `{ type: 'overloaded_error', message: 'Overloaded' }`. */
-  streamError?: { type?: string; message?: string };
+  streamError?: {
+    /** The error's `type`. Default `overloaded_error`. */
+    type?: string;
+    /** The error's `message`. Default `Overloaded`. */
+    message?: string;
+  };
   /** After this many events, destroy the connection. */
   dropAfter?: number;
 }
 
 /** A raw event for {@link anthropicReply.raw}: `{ event, data }`, or the data alone (its `type` names the event). */
-export type RawAnthropicEvent = { event: string; data: unknown } | { type: string; [key: string]: unknown };
+export type RawAnthropicEvent =
+  | {
+      /** The SSE `event:` name. */
+      event: string;
+      /** The `data:` payload, JSON-serialised. */
+      data: unknown;
+    }
+  | {
+      /** The event name; the whole object is the `data:` payload. */
+      type: string;
+      [key: string]: unknown;
+    };
 
 /** One scripted Anthropic response, consumed by one request. */
 export type AnthropicScriptedReply =
-  | { readonly kind: 'message'; readonly spec: AnthropicMessageSpec; readonly delivery: AnthropicDeliveryOptions }
-  | { readonly kind: 'raw'; readonly events: readonly RawAnthropicEvent[]; readonly delivery: AnthropicDeliveryOptions }
-  | { readonly kind: 'http-error'; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
-  | { readonly kind: 'dynamic'; readonly build: (request: RecordedRequest) => AnthropicScriptedReply };
+  | {
+      /** A message built from `spec`: streamed as events, or one JSON message for a non-streaming request. */
+      readonly kind: 'message';
+      /** What the message contains. */
+      readonly spec: AnthropicMessageSpec;
+      /** How the events are sent (ignored for a non-streaming request). */
+      readonly delivery: AnthropicDeliveryOptions;
+    }
+  | {
+      /** Events sent as they are; answers streaming requests only (any other is a script problem, HTTP 500). */
+      readonly kind: 'raw';
+      /** The events, in order. */
+      readonly events: readonly RawAnthropicEvent[];
+      /** How the events are sent. */
+      readonly delivery: AnthropicDeliveryOptions;
+    }
+  | {
+      /** An HTTP error response instead of a message. */
+      readonly kind: 'http-error';
+      /** The HTTP status. */
+      readonly status: number;
+      /** The response body, JSON-serialised. */
+      readonly body: unknown;
+      /** Extra response headers, after the server's `content-type` and `request-id` (so they may override them). */
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      /** A reply computed when its request arrives. */
+      readonly kind: 'dynamic';
+      /**
+       * Returns the reply to play for the request (it may be dynamic again). If it throws, the
+       * request gets HTTP 500 and the problem is recorded, so `close()` throws.
+       */
+      readonly build: (request: RecordedRequest) => AnthropicScriptedReply;
+    };
 
 /** Options of {@link anthropicReply.text} and {@link anthropicReply.toolUse}. */
 export type AnthropicReplyOptions = Omit<AnthropicMessageSpec, 'content'> &

@@ -74,8 +74,15 @@ export interface DeliveryOptions {
   headersDelayMs?: number;
   /** After this many chunks, send an SSE error event and end the stream. */
   failAfter?: number;
-  /** The error of `failAfter`. */
-  streamError?: { message: string; type?: string; code?: string | null };
+  /** The error of `failAfter`, sent as `data: {"error": {...}}`. */
+  streamError?: {
+    /** The message the client's error carries. Default `Scripted stream error`. */
+    message: string;
+    /** The error's `type`. Default `server_error`. */
+    type?: string;
+    /** The error's `code`. Default `null`. */
+    code?: string | null;
+  };
   /** After this many chunks, destroy the connection (no `[DONE]`, no clean end). */
   dropAfter?: number;
   /** Send the `[DONE]` line. Default true. */
@@ -84,15 +91,41 @@ export interface DeliveryOptions {
 
 /** One scripted model response, consumed by one request. */
 export type ScriptedReply =
-  | { readonly kind: 'message'; readonly spec: MessageSpec; readonly delivery: DeliveryOptions }
-  | { readonly kind: 'raw'; readonly chunks: readonly unknown[]; readonly delivery: DeliveryOptions }
   | {
+      /** A message built from `spec`: streamed as chunks, or one `chat.completion` for a non-streaming request. */
+      readonly kind: 'message';
+      /** What the message contains. */
+      readonly spec: MessageSpec;
+      /** How the chunks are sent (ignored for a non-streaming request). */
+      readonly delivery: DeliveryOptions;
+    }
+  | {
+      /** Chunks sent as they are; answers streaming requests only (any other is a script problem, HTTP 500). */
+      readonly kind: 'raw';
+      /** Chunk objects, each JSON-serialised into one SSE `data:` line, in order. */
+      readonly chunks: readonly unknown[];
+      /** How the chunks are sent. */
+      readonly delivery: DeliveryOptions;
+    }
+  | {
+      /** An HTTP error response instead of a completion. */
       readonly kind: 'http-error';
+      /** The HTTP status. */
       readonly status: number;
+      /** The response body, JSON-serialised. */
       readonly body: unknown;
+      /** Extra response headers (they may override `content-type`). */
       readonly headers: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'dynamic'; readonly build: (request: RecordedRequest) => ScriptedReply };
+  | {
+      /** A reply computed when its request arrives. */
+      readonly kind: 'dynamic';
+      /**
+       * Returns the reply to play for the request (it may be dynamic again). If it throws, the
+       * request gets HTTP 500 and the problem is recorded, so `close()` throws.
+       */
+      readonly build: (request: RecordedRequest) => ScriptedReply;
+    };
 
 /** Options of a message reply: what it says and how it is delivered. */
 export type ReplyOptions = Omit<MessageSpec, 'content' | 'toolCalls' | 'refusal'> & DeliveryOptions;

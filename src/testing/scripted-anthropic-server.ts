@@ -130,8 +130,23 @@ export class ScriptedAnthropicServer extends ScriptedServer<AnthropicScriptedRep
 
   protected errorResponse(status: number, message: string) {
     return {
-      headers: { 'x-should-retry': 'false' },
-      body: { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } },
+      /** Tells the OpenAI SDK not to retry, whatever the status. */
+      headers: {
+        /** `'false'`: a script problem does not go away on retry. */
+        'x-should-retry': 'false',
+      },
+      /** Anthropic's error body. */
+      body: {
+        /** Always `'error'`. */
+        type: 'error',
+        /** What went wrong. */
+        error: {
+          /** Anthropic's error type for the status: `invalid_request_error` (400), `authentication_error` (401), `not_found_error` (404), else `api_error`. */
+          type: ERROR_TYPES[status] ?? 'api_error',
+          /** The problem, prefixed with `ScriptedAnthropicServer:`. */
+          message,
+        },
+      },
     };
   }
 

@@ -104,7 +104,24 @@ export class ScriptedChatServer extends ScriptedServer<ScriptedReply> {
   }
 
   protected errorResponse(_status: number, message: string) {
-    return { headers: {}, body: { error: { message, type: 'scripted_server_error', param: null, code: null } } };
+    return {
+      /** No extra headers. */
+      headers: {},
+      /** OpenAI's error body, which the OpenAI SDK turns into an `APIError`. */
+      body: {
+        /** What went wrong. */
+        error: {
+          /** The problem, prefixed with `ScriptedChatServer:`. */
+          message,
+          /** Always `scripted_server_error`. */
+          type: 'scripted_server_error',
+          /** Always `null`. */
+          param: null,
+          /** Always `null`. */
+          code: null,
+        },
+      },
+    };
   }
 
   private stream(res: ServerResponse, chunks: readonly unknown[], delivery: Extract<ScriptedReply, { kind: 'raw' }>['delivery']): Promise<void> {

@@ -4,6 +4,7 @@ import type { RecordedRequest } from './recorded-request.js';
 
 /** Thrown by `close()` / `assertDone()` of a scripted server when the script and the requests disagree. */
 export class ScriptError extends Error {
+  /** Always `'ScriptError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ScriptError';
 }
 

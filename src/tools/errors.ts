@@ -12,6 +12,7 @@ export interface ArgumentIssue {
  * receives.
  */
 export class ToolArgumentsError extends Error {
+  /** Always `'ToolArgumentsError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolArgumentsError';
   constructor(
     /** The tool whose arguments were rejected. */
@@ -35,9 +36,12 @@ export function issueLines(issues: readonly ArgumentIssue[], whole: string): str
 
 /** A tool call ran longer than its `timeout`. */
 export class ToolTimeoutError extends Error {
+  /** Always `'ToolTimeoutError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolTimeoutError';
   constructor(
+    /** The tool's name as offered to the model (`@Toolset` prefix included). */
     readonly toolName: string,
+    /** The tool's `timeout` that elapsed, in milliseconds. */
     readonly timeoutMs: number,
   ) {
     super(`Tool "${toolName}" timed out after ${timeoutMs} ms.`);
@@ -46,8 +50,10 @@ export class ToolTimeoutError extends Error {
 
 /** The model called a tool nobody can invoke (and no `fallbackInvoker` took it). */
 export class UnknownToolError extends Error {
+  /** Always `'UnknownToolError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'UnknownToolError';
   constructor(
+    /** The name the model called. */
     readonly toolName: string,
     /** The tools that do exist, as offered to the model. */
     readonly availableTools: readonly string[],
@@ -64,5 +70,6 @@ export class UnknownToolError extends Error {
  * name, a malformed tool object. Raised before any request is sent.
  */
 export class ToolConfigurationError extends Error {
+  /** Always `'ToolConfigurationError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ToolConfigurationError';
 }

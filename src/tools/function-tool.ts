@@ -79,6 +79,13 @@ export class FunctionTool<A = any, C = any> implements Tool<C> {
     return this.schema.function.name;
   }
 
+  /**
+   * Runs one call: parses `function.arguments` (`''` counts as `{}`), calls `execute` with them and
+   * turns its return value into a `ToolResult` (strings and `ToolResult`s as they are, `undefined` as
+   * `''`, anything else JSON-serialised). `timeout` is not applied here: the run wraps the invoker.
+   *
+   * @throws {ToolArgumentsError} when the arguments are not valid JSON.
+   */
   readonly invoke = async (toolCall: ToolCall, context: C, options: ToolInvocationOptions): Promise<ToolResult> => {
     const args = argsFromToolCall<A>(toolCall);
     return toToolResult(await this.execute(args, context, { ...options, toolCall }));

@@ -56,6 +56,10 @@ export const TOOL_SOURCE: unique symbol = Symbol.for('chat-cmpl-stream-handler.t
 
 /** An object that supplies tools; see {@link TOOL_SOURCE}. */
 export interface ToolSource<C = any> {
+  /**
+   * The tools to offer now. Called before every model request of a run that has this object in
+   * `tools`, so the list may change between requests; names must stay unique across all tools.
+   */
   [TOOL_SOURCE](): readonly Tool<C>[] | Promise<readonly Tool<C>[]>;
 }
 

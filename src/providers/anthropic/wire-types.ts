@@ -42,14 +42,19 @@ export interface ToolResultBlockParam {
 
 /** A complete extended-thinking block; `signature` must come back unchanged. */
 export interface ThinkingBlock {
+  /** Discriminator of {@link AnthropicThinkingBlock}. */
   type: 'thinking';
+  /** The whole thinking text of the block (it also streams as `reasoning_content`). */
   thinking: string;
+  /** Anthropic's opaque signature of `thinking` (`''` if none arrived); Anthropic rejects the block if either comes back altered. */
   signature: string;
 }
 
 /** Thinking the safety systems encrypted; `data` must come back unchanged. */
 export interface RedactedThinkingBlock {
+  /** Discriminator of {@link AnthropicThinkingBlock}. */
   type: 'redacted_thinking';
+  /** The encrypted thinking: opaque, never shown, only sent back. */
   data: string;
 }
 

@@ -5,6 +5,7 @@ import { issueLines, type ArgumentIssue } from '../errors.js';
  * message names every failing field path and constraint; `issues` has them as data.
  */
 export class OutputValidationError extends Error {
+  /** Always `'OutputValidationError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'OutputValidationError';
   constructor(
     /** The output class's name. */
