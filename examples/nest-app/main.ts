@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn', 'log'] });
   app.enableShutdownHooks();
   await app.listen(Number(process.env['PORT'] ?? 3000), process.env['HOST'] ?? '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  const url = await app.getUrl();
   console.log(`Chat API listening on ${url} using ${app.get(ChatModel).describe()}.`);
   console.log('Try:');
   console.log(

@@ -70,13 +70,7 @@ function toolsetOf(wrapper: InstanceWrapper): DiscoveredToolset | undefined {
     return undefined;
   }
   const instance: unknown = wrapper.instance;
-  if (typeof instance !== 'object' || instance === null) {
-    if (declared === undefined || readToolsetOptions(declared) === undefined) return undefined;
-    throw new ChatToolsModuleError(
-      `${declared.name} (in ${module}) is a @Toolset provider without an instance (got ${describeValue(instance)}): ChatToolsModule discovers ` +
-        'toolsets when the application initializes, after Nest has created every singleton; providers of lazily loaded modules are not seen.',
-    );
-  }
+  if (typeof instance !== 'object' || instance === null) return undefined;
   const type = instance.constructor;
   if (typeof type !== 'function') return undefined;
   const options = readToolsetOptions(type);

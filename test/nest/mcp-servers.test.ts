@@ -69,6 +69,14 @@ describe('nest: MCP servers in module options', () => {
     );
   });
 
+  it('asks for distinct labels when two module MCP servers share the name an agent asks for', async () => {
+    app = await startApp(server, {}, { mcpServers: [mcpConfig(), { ...mcpConfig(), filter: ['weather'] }] });
+    expect(() => app!.get(ChatAgents).create({ mcpServers: ['demo'] })).to.throw(
+      ChatToolsModuleError,
+      'asks for MCP server "demo", but 2 servers have that name: give each a distinct `label` in mcpServers.',
+    );
+  });
+
   it('fails initialization when a server cannot be reached, and closes the ones that connected', async () => {
     const port = await closedPort();
     const compiled = await compileApp(server, {}, { mcpServers: [mcpConfig(), { url: `http://127.0.0.1:${port}/mcp`, label: 'gone' }] });

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Order } from './order.js';
 
+const SEED: readonly Order[] = [
+  { id: 'ord_1001', customerId: 'cus_7', item: 'Espresso machine', status: 'processing' },
+  { id: 'ord_1002', customerId: 'cus_7', item: 'Coffee grinder', status: 'shipped' },
+  { id: 'ord_2001', customerId: 'cus_9', item: 'Milk frother', status: 'processing' },
+];
+
 /** The orders store (an in-memory table here; a TypeORM/Prisma repository in a real app). */
 @Injectable()
 export class OrdersRepository {
-  private readonly orders = new Map<string, Order>(
-    [
-      { id: 'ord_1001', customerId: 'cus_7', item: 'Espresso machine', status: 'processing' },
-      { id: 'ord_1002', customerId: 'cus_7', item: 'Coffee grinder', status: 'shipped' },
-      { id: 'ord_2001', customerId: 'cus_9', item: 'Milk frother', status: 'processing' },
-    ].map((order): [string, Order] => [order.id, order as Order]),
-  );
+  private readonly orders = new Map<string, Order>(SEED.map((order) => [order.id, { ...order }]));
 
   /** The customer's orders. */
   findByCustomer(customerId: string): Order[] {
