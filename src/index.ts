@@ -14,6 +14,8 @@ export type {
   ToolErrorPolicy,
   ChatParams,
   ToolCallOutputInfo,
+  OutputType,
+  Instructions,
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/turn-stream.js';
 export {

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { streamUntilUserInputEvents } from '../loop/engine.js';
 import type { LifecycleEvent } from '../loop/lifecycle-events.js';
-import type { ChatParams, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
+import type { ChatParams, Instructions, OutputType, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
 import type { StreamResult } from '../loop/stream-result.js';
 import type { ModelRequestOptions } from '../loop/turn-stream.js';
@@ -16,7 +16,7 @@ export interface AgentOptions<C = any, O = unknown> {
   /** Model name. */
   model: string;
   /** The system message of every run; a function computes it from the run's context. */
-  instructions?: string | ((context: C) => string | Promise<string>);
+  instructions?: Instructions<C>;
   /** `@Toolset` instances and MCP toolsets. */
   toolsets?: readonly object[];
   /** Tool objects (`FunctionTool`, ...) and raw `{ type: 'function', function }` schemas. */
@@ -40,7 +40,7 @@ export interface AgentOptions<C = any, O = unknown> {
   /** Per-request options for the OpenAI client. */
   requestOptions?: ModelRequestOptions;
   /** Structured output: every run's final answer is parsed and validated into this class (`result.parsed`). */
-  outputType?: new () => O;
+  outputType?: OutputType<O>;
 }
 
 /** Options of one {@link Agent.run} / {@link Agent.stream}. */
@@ -76,27 +76,24 @@ export class Agent<C = any, O = unknown> {
   }
 
   /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
-  async run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult<O>> {
-    return streamUntilUserInput(await this.engineOptions(input, runOptions));
+  run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult<O>> {
+    return streamUntilUserInput(this.engineOptions(input, runOptions));
   }
 
   /** The run's lifecycle events as they happen (ends with `run.completed` or `run.failed`). */
-  async *stream(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): AsyncGenerator<LifecycleEvent, void, undefined> {
-    yield* streamUntilUserInputEvents(await this.engineOptions(input, runOptions));
+  stream(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): AsyncGenerator<LifecycleEvent, void, undefined> {
+    return streamUntilUserInputEvents(this.engineOptions(input, runOptions));
   }
 
-  private async engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): Promise<StreamUntilUserInputOptions<C, O>> {
+  /** The engine's options for one run; anything wrong with them is reported by the run itself. */
+  private engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): StreamUntilUserInputOptions<C, O> {
     const { options } = this;
-    const messages: ChatCompletionMessageParam[] = [];
-    const instructions = typeof options.instructions === 'function' ? await options.instructions(run.context as C) : options.instructions;
-    if (instructions) messages.push({ role: 'system', content: instructions });
-    if (typeof input === 'string') messages.push({ role: 'user', content: input });
-    else if (Array.isArray(input)) messages.push(...input);
-    else throw new TypeError('Agent input must be a string or an array of chat messages.');
     return {
       client: options.client,
       model: options.model,
-      messages,
+      instructions: options.instructions,
+      // Anything but a string goes through as is: the engine names a wrong value in `run.failed`.
+      messages: typeof input === 'string' ? [{ role: 'user', content: input }] : input,
       tools: [this.tools],
       streamHandler: [...(options.handlers ?? []), ...(run.handlers ?? [])],
       params: options.params,

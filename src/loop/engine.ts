@@ -75,8 +75,10 @@ export async function runEngine<C, O = unknown>(
 
   try {
     checkOptions(options);
-    messages.push(...options.messages);
     hooks = new HookTable(handlerList(options.streamHandler));
+    const instructions = typeof options.instructions === 'function' ? await options.instructions(options.context as C) : options.instructions;
+    if (instructions) messages.push({ role: 'system', content: instructions });
+    messages.push(...options.messages);
     const wanted = sink.streamEvents ? ALL_STREAM_EVENTS : new Set(STREAM_EVENT_TYPES.filter((type) => hooks!.has(type)));
     const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
     const policy = options.onToolError ?? 'emit';
@@ -268,6 +270,10 @@ function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
   if (!Array.isArray(options.messages)) problems.push('messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }].');
   const max = options.maxIterations;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxIterations must be a positive integer, got ${String(max)}.`);
+  const instructions = options.instructions;
+  if (instructions !== undefined && typeof instructions !== 'string' && typeof instructions !== 'function') {
+    problems.push('instructions must be a string or a function of the context returning one.');
+  }
   const policy = options.onToolError;
   if (policy !== undefined && policy !== 'emit' && policy !== 'raise' && policy !== 'abort') {
     problems.push(`onToolError must be 'emit', 'raise' or 'abort', got ${JSON.stringify(policy)}.`);

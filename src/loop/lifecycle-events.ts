@@ -95,7 +95,7 @@ export interface ToolCallFailedEvent {
    * text made from `error` (its message, never a stack), after `toolCallOutputCallback`. Under
    * `'raise'` and `'abort'` it is still appended to the run's messages, but no further request is made.
    */
-  readonly result: ToolResult | undefined;
+  readonly result: ToolResult;
   /** Wall-clock milliseconds (fractional) from just before the call started until it failed, `toolCallOutputCallback` included. */
   readonly durationMs: number;
 }

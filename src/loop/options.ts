@@ -23,16 +23,27 @@ export interface ToolCallOutputInfo<C = any> {
   /**
    * Set when the call threw (timeouts, invalid arguments, unknown tools and siblings cancelled under
    * `'raise'` included), whatever `onToolError` is: the error, with `result` holding the error text
-   * for the model. Not set for a `ToolResult.error(...)` the tool returned, nor once the run is aborted
-   * (the callback is then skipped for failures).
+   * for the model. Not set for a `ToolResult.error(...)` the tool returned. Once the run is aborted
+   * the callback is not called.
    */
   readonly error?: unknown;
 }
+
+/** A class whose validated instances are a run's structured output (a class-validator DTO). */
+export type OutputType<O> = new () => O;
+
+/** The system message of a run, or how to compute it from the run's context. */
+export type Instructions<C> = string | ((context: C) => string | Promise<string>);
 
 /** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
 export interface StreamUntilUserInputOptions<C = any, O = unknown> {
   /** The conversation so far. It is copied, never mutated. */
   messages: readonly ChatCompletionMessageParam[];
+  /**
+   * A system message put before `messages`; a function computes it from `context` when the run
+   * starts (if it throws, the run fails like any other failure, with `run.failed`).
+   */
+  instructions?: Instructions<C>;
   /** Model name. */
   model: string;
   /** An `OpenAI` client (or a subclass such as `AnthropicOpenAI`, `AzureOpenAI`). */
@@ -59,7 +70,8 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> {
   fallbackInvoker?: (name: string, toolCall: ToolCall) => ToolInvoker<C> | undefined;
   /**
    * Sees every tool output before the model does; return a string or `ToolResult` to replace it
-   * (truncate, redact), or nothing to keep it.
+   * (truncate, redact), or nothing to keep it. Like a hook, it is your code: if it throws, the run
+   * fails with that error (whatever `onToolError` says, which is about tools).
    */
   toolCallOutputCallback?: (
     toolCall: ToolCall,
@@ -82,5 +94,5 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> {
    * instance, returned as `result.parsed`. An answer that does not fit fails the run with
    * `OutputValidationError` (the messages are kept).
    */
-  outputType?: new () => O;
+  outputType?: OutputType<O>;
 }

@@ -55,36 +55,46 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     const started = performance.now();
     ctx.events.push({ type: 'tool_call.started', iteration: ctx.iteration, toolCall });
     let result: ToolResult;
+    let failed = false;
+    let error: unknown;
     try {
       const invoker = resolveInvoker(toolCall, ctx);
       const output = await raceAbort(
         Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration })),
         controller.signal,
       );
-      result = await applyOutputCallback(toolCall, ToolResult.from(output), ctx, undefined);
-      const durationMs = performance.now() - started;
-      ctx.events.push(
-        result.isError
-          ? { type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error: new ToolReportedError(toolCall.function.name, result.content), result, durationMs }
-          : { type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs },
-      );
+      result = ToolResult.from(output);
     } catch (thrown) {
-      const error = controller.signal.aborted && thrown === controller.signal.reason && !ctx.signal.aborted && fatal
-        ? new ToolCallCancelledError(toolCall.function.name, `tool "${fatal.toolCall.function.name}" failed`)
-        : thrown;
+      failed = true;
+      error =
+        controller.signal.aborted && thrown === controller.signal.reason && !ctx.signal.aborted && fatal
+          ? new ToolCallCancelledError(toolCall.function.name, `tool "${fatal.toolCall.function.name}" failed`)
+          : thrown;
       if (!fatal && !ctx.signal.aborted && ctx.policy !== 'emit') {
         fatal = { error, toolCall, policy: ctx.policy };
         if (ctx.policy === 'raise') controller.abort(error);
       }
-      result = new ToolResult(toolErrorContent(toolCall.function.name, error));
-      if (!ctx.signal.aborted) {
-        try {
-          result = await applyOutputCallback(toolCall, result, ctx, error);
-        } catch (callbackError) {
-          fatal ??= { error: callbackError, toolCall, policy: 'raise' };
+      result = ToolResult.error(toolErrorContent(toolCall.function.name, error));
+    }
+    if (!ctx.signal.aborted && ctx.outputCallback) {
+      try {
+        result = await applyOutputCallback(toolCall, result, ctx, failed, error);
+      } catch (callbackError) {
+        // The callback is the caller's code, like a hook: its failure ends the run.
+        if (!fatal) {
+          fatal = { error: callbackError, toolCall, policy: 'raise' };
+          controller.abort(callbackError);
         }
       }
-      ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error, result, durationMs: performance.now() - started });
+    }
+    const durationMs = performance.now() - started;
+    if (failed) {
+      ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error, result, durationMs });
+    } else if (result.isError) {
+      const reported = new ToolReportedError(toolCall.function.name, result.content);
+      ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error: reported, result, durationMs });
+    } else {
+      ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
     contents[index] = result.content;
   };
@@ -127,9 +137,9 @@ function resolveInvoker<C>(toolCall: ToolCall, ctx: BatchContext<C>): ToolInvoke
   return invoker;
 }
 
-async function applyOutputCallback<C>(toolCall: ToolCall, result: ToolResult, ctx: BatchContext<C>, error: unknown): Promise<ToolResult> {
+async function applyOutputCallback<C>(toolCall: ToolCall, result: ToolResult, ctx: BatchContext<C>, failed: boolean, error: unknown): Promise<ToolResult> {
   if (!ctx.outputCallback) return result;
-  const replaced = await ctx.outputCallback(toolCall, result, { iteration: ctx.iteration, context: ctx.context, ...(error === undefined ? {} : { error }) });
+  const replaced = await ctx.outputCallback(toolCall, result, { iteration: ctx.iteration, context: ctx.context, ...(failed ? { error } : {}) });
   return replaced === undefined ? result : ToolResult.from(replaced);
 }
 

@@ -135,7 +135,9 @@ export class TurnStream {
           if (closed || raw.controller.signal.aborted) return result;
           closed = true;
           const closing = this.normalizer.finish();
-          return closing ? { done: false, value: closing } : result;
+          if (!closing) return result;
+          this.reasoning.observe(closing);
+          return { done: false, value: closing };
         }
         const chunk = this.normalizer.normalize(result.value);
         if (chunk === null) return pull();

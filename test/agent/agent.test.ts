@@ -55,6 +55,28 @@ describe('Agent', () => {
     expect(server.requests[0]!.body.messages[0]).to.deep.equal({ role: 'system', content: 'Answer in French.' });
   });
 
+  it('reports instructions that throw as a failed run, with run.failed and the onRunFailed hooks', async () => {
+    server = await ScriptedChatServer.start({ script: [] });
+    const failures: unknown[] = [];
+    const agent = new Agent<{ locale?: string }>({
+      client: server.client(),
+      model: 'm',
+      instructions: (ctx) => {
+        if (!ctx.locale) throw new Error('no locale in context');
+        return `Answer in ${ctx.locale}.`;
+      },
+      handlers: [{ onRunFailed: (e: { error: unknown }) => void failures.push(e.error) }],
+    });
+    const events = await collect(agent.stream('hi', { context: {} }));
+    expect(events.map((e) => e.type)).to.deep.equal(['run.failed']);
+    expect((events[0] as any).error.message).to.equal('no locale in context');
+    expect(failures).to.have.length(1);
+    const error = await rejectionOf(agent.run('hi', { context: {} }));
+    expect(error.message).to.equal('no locale in context');
+    expect(error.messages).to.deep.equal([]);
+    expect(server.requests).to.have.length(0);
+  });
+
   it('mixes tool objects, raw schemas with invokers and tool sources', async () => {
     server = await ScriptedChatServer.start({
       script: [reply.toolCalls([toolCall('a', {}), toolCall('b', {}), toolCall('c', {})]), reply.text('done')],

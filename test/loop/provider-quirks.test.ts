@@ -163,6 +163,16 @@ describe('provider quirks', () => {
     });
   }
 
+  it('reports reasoning.done for a reasoning-only stream that ends without a finish_reason', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.message({ reasoning: 'just thinking', finishReason: null })] });
+    const events = await collect(streamUntilUserInputEvents({ client: server.client(), model: 'm', messages: [user('x')] }));
+    expect(streamEvents(events).filter((e) => e.type === 'reasoning.done')).to.deep.equal([
+      { type: 'reasoning.done', reasoning: 'just thinking', field: 'reasoning_content' },
+    ]);
+    const completed = events.find((e) => e.type === 'iteration.completed') as any;
+    expect(completed.assistantMessage).to.deep.include({ reasoning_content: 'just thinking' });
+  });
+
   it('works through a plain OpenAI client constructed by the user, not only server.client()', async () => {
     server = await ScriptedChatServer.start({ script: [reply.text('hi there')] });
     const client = new OpenAI({ apiKey: 'k', baseURL: server.url, maxRetries: 0 });

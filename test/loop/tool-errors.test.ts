@@ -204,6 +204,34 @@ describe('tool errors', () => {
     await server.close();
   });
 
+  for (const [what, tool] of [
+    ['a successful call', new FunctionTool({ name: 'work', execute: () => 'fine' })],
+    ['a failed call', new FunctionTool({ name: 'work', execute: () => Promise.reject(new Error('broken tool')) })],
+  ] as const) {
+    it(`fails the run with the error of a throwing toolCallOutputCallback, after ${what}`, async () => {
+      server = await ScriptedChatServer.start({ script: [reply.toolCalls(toolCall('work', {}))] });
+      const bug = new Error('redaction bug');
+      let calls = 0;
+      const error = await rejectionOf(
+        streamUntilUserInput({
+          client: server.client(),
+          model: 'm',
+          messages: [user('x')],
+          tools: [tool],
+          toolCallOutputCallback: () => {
+            calls++;
+            throw bug;
+          },
+        }),
+      );
+      expect(error).to.equal(bug);
+      expect(calls).to.equal(1);
+      expect(error.messages.map((m: any) => m.role)).to.deep.equal(['user', 'assistant', 'tool']);
+      expect(server.requests).to.have.length(1);
+      await server.close();
+    });
+  }
+
   it('marks cancelled siblings with ToolCallCancelledError in their events', async () => {
     server = await ScriptedChatServer.start({ script: [reply.toolCalls([toolCall('slow', {}), toolCall('flaky', {})])] });
     const slow = new FunctionTool({ name: 'slow', execute: () => sleep(500).then(() => 'late') });

@@ -65,6 +65,14 @@ describe('tool loop', () => {
     await server.close();
   });
 
+  it('puts instructions first as the system message', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('ok')] });
+    const result = await streamUntilUserInput({ client: server.client(), model: 'm', messages: [user('hi')], instructions: (ctx: { tone: string }) => `Be ${ctx.tone}.`, context: { tone: 'brief' } });
+    expect(server.requests[0]!.body.messages).to.deep.equal([{ role: 'system', content: 'Be brief.' }, user('hi')]);
+    expect(result.messages[0]).to.deep.equal({ role: 'system', content: 'Be brief.' });
+    await server.close();
+  });
+
   it('reports usage per iteration and in total, asking for it by default', async () => {
     server = await ScriptedChatServer.start({
       script: [
