@@ -60,7 +60,10 @@ function syncToolsOf<C>(entry: ToolEntry<C>, index: number): (Tool<C> | ChatComp
   if (isTool(entry) || isFunctionToolSchema(entry)) return [entry as Tool<C> | ChatCompletionTool];
   if (isToolSource(entry)) {
     const listed = entry[TOOL_SOURCE]();
-    return Array.isArray(listed) ? [...listed] : [];
+    if (Array.isArray(listed)) return [...listed];
+    // An async source is checked before each request instead; a failure here must not go unhandled.
+    Promise.resolve(listed).catch(() => {});
+    return [];
   }
   const fromToolset = toolsFromToolsetIfDecorated<C>(entry);
   if (fromToolset) return fromToolset;
