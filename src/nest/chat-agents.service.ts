@@ -29,6 +29,7 @@ import { ToolsetCatalog } from './toolset-catalog.js';
  */
 @Injectable()
 export class ChatAgents {
+  /** @internal Built by Nest's injector; inject `ChatAgents` instead of constructing it. */
   constructor(
     @Inject(CHAT_TOOLS_OPTIONS) private readonly defaults: ChatToolsModuleOptions,
     @Inject(CHAT_TOOLS_CLIENT) private readonly client: OpenAI,
