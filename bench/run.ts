@@ -9,7 +9,8 @@ import OpenAI from 'openai';
 import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
 
-const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 7);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
+const WARMUP_ROUNDS = 2;
 const model = 'bench-model';
 const usage = { include_usage: true } as const;
 
@@ -89,7 +90,7 @@ async function main() {
       await streamUntilUserInput({ client, model, messages, tools: [slow] });
     },
   };
-  const parallelResults = await measure('parallel', parallel, enqueue, ['engine, 8 calls of 200 ms in one message (whole run)']);
+  const parallelResults = medians(await measure('parallel', parallel, enqueue, ['engine, 8 calls of 200 ms in one message (whole run)']));
   const one = parallelResults['one 200 ms call alone']!.wallMs;
   const eight = parallelResults['engine, 8 calls of 200 ms in one message (whole run)']!.wallMs;
   console.log(`\n8 parallel calls of 200 ms (median of ${REPEATS}): one call ${one.toFixed(1)} ms, whole run with 8 calls ${eight.toFixed(1)} ms`);
@@ -103,14 +104,14 @@ async function measure(
   cases: Record<string, () => Promise<void>>,
   enqueue: (scenario: string) => Promise<void>,
   needsServer: string[] = Object.keys(cases),
-): Promise<Record<string, Sample>> {
+): Promise<Record<string, Sample[]>> {
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   const names = Object.keys(cases);
-  // one warm-up round, then interleaved measured rounds so drift hits every case alike
-  for (let round = -1; round < REPEATS; round++) {
+  // warm-up rounds, then interleaved measured rounds so drift hits every case alike
+  for (let round = -WARMUP_ROUNDS; round < REPEATS; round++) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       if (needsServer.includes(name)) await enqueue(scenario);
-      if (process.env["BENCH_VERBOSE"]) console.error(`  ${scenario} round ${round}: ${name}`);
+      if (process.env['BENCH_VERBOSE']) console.error(`  ${scenario} round ${round}: ${name}`);
       (globalThis as any).gc?.();
       const cpu = process.cpuUsage();
       const start = performance.now();
@@ -120,13 +121,22 @@ async function measure(
       if (round >= 0) samples[name]!.push({ cpuMs: (used.user + used.system) / 1000, wallMs });
     }
   }
+  return samples;
+}
+
+function medians(samples: Record<string, Sample[]>): Record<string, Sample> {
   return Object.fromEntries(
     Object.entries(samples).map(([name, list]) => [name, { cpuMs: median(list.map((s) => s.cpuMs)), wallMs: median(list.map((s) => s.wallMs)) }]),
   );
 }
 
-function report(title: string, results: Record<string, Sample>, baseline: string, targets: [string, string, number][]) {
+/**
+ * Prints the medians and, for each target, the median of the per-round ratios: the two cases of a
+ * round ran back to back, so pairing them cancels most of the machine's drift. p25–p75 shows the noise.
+ */
+function report(title: string, samples: Record<string, Sample[]>, baseline: string, targets: [string, string, number][]) {
   console.log(`\n${title}`);
+  const results = medians(samples);
   const base = results[baseline]!;
   console.log(`  ${'case'.padEnd(52)} ${'CPU ms'.padStart(9)} ${'wall ms'.padStart(9)} ${'CPU/base'.padStart(9)} ${'wall/base'.padStart(9)}`);
   for (const [name, sample] of Object.entries(results)) {
@@ -135,8 +145,12 @@ function report(title: string, results: Record<string, Sample>, baseline: string
     );
   }
   for (const [name, against, limit] of targets) {
-    const ratio = results[name]!.cpuMs / results[against]!.cpuMs;
-    console.log(`  CPU ${name} / ${against}: ${ratio.toFixed(3)} (target ≤ ${limit.toFixed(2)})${ratio <= limit ? '' : '  <-- above target'}`);
+    const ratios = samples[name]!.map((sample, round) => sample.cpuMs / samples[against]![round]!.cpuMs).sort((a, b) => a - b);
+    const ratio = median(ratios);
+    const quartile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!.toFixed(3);
+    console.log(
+      `  CPU ${name} / ${against}: ${ratio.toFixed(3)} (p25–p75 ${quartile(0.25)}–${quartile(0.75)}; target ≤ ${limit.toFixed(2)})${ratio <= limit ? '' : '  <-- above target'}`,
+    );
   }
 }
 
