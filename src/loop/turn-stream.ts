@@ -68,7 +68,7 @@ export class TurnStream {
   private readonly sdkStream: ChatCompletionStream<null>;
   private readonly normalizer = new ChunkNormalizer();
   private readonly reasoning: ReasoningTracker;
-  private buffer: StreamEvent[] = [];
+  private readonly buffer: StreamEvent[] = [];
   private read = 0;
   private consumerFailure: { error: unknown } | undefined;
 
@@ -178,7 +178,8 @@ export class TurnStream {
         );
       }
     }
-    this.buffer = [];
+    // Reused: the accumulator is waiting for the next chunk, so nothing is pushed while this drains.
+    this.buffer.length = 0;
     this.read = 0;
     return undefined;
   }
@@ -194,10 +195,13 @@ export class TurnStream {
     if (wanted.size === 0) return;
     const s = this.sdkStream;
     const wantsChunk = wanted.has('chunk');
-    s.on('chunk', (chunk, snapshot) => {
-      if (wantsChunk) this.buffer.push({ type: 'chunk', chunk, snapshot });
-      this.reasoning.flush(snapshot, (event) => this.buffer.push(event));
-    });
+    // Every listened event costs an emit in the SDK: listen to chunks only when they or reasoning are wanted.
+    if (wantsChunk || wanted.has('reasoning.delta') || wanted.has('reasoning.done')) {
+      s.on('chunk', (chunk, snapshot) => {
+        if (wantsChunk) this.buffer.push({ type: 'chunk', chunk, snapshot });
+        this.reasoning.flush(snapshot, (event) => this.buffer.push(event));
+      });
+    }
     for (const [name, build] of Object.entries(SDK_EVENTS)) {
       if (wanted.has(name as StreamEventType)) s.on(name as keyof typeof SDK_EVENTS, (payload: unknown) => this.buffer.push(build(payload)));
     }
