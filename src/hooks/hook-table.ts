@@ -75,14 +75,24 @@ function callFrom(hooks: readonly BoundHook[], start: number, event: { readonly 
     } catch (error) {
       throw new HookError(hook.label, event.type, error);
     }
-    if (isThenable(returned)) {
-      const next = i + 1;
-      return Promise.resolve(returned).then(
-        next < hooks.length ? () => callFrom(hooks, next, event, run) : undefined,
-        (error: unknown) => {
-          throw new HookError(hook.label, event.type, error);
-        },
-      ) as Promise<void>;
+    if (isThenable(returned)) return awaitFrom(hooks, i, returned, event, run);
+  }
+}
+
+/** The rest of {@link callFrom} once a hook is async: one async frame awaits each hook in turn. */
+async function awaitFrom(
+  hooks: readonly BoundHook[],
+  index: number,
+  pending: PromiseLike<unknown>,
+  event: { readonly type: string },
+  run: RunInfo,
+): Promise<void> {
+  for (let i = index; i < hooks.length; i++) {
+    const hook = hooks[i]!;
+    try {
+      await (i === index ? pending : hook.fn(event, run));
+    } catch (error) {
+      throw new HookError(hook.label, event.type, error);
     }
   }
 }

@@ -162,26 +162,30 @@ export class TurnStream {
   /** Hands the buffered events to the consumer in order; a promise only when the consumer awaits. */
   private drain(): Promise<void> | undefined {
     while (this.read < this.buffer.length) {
-      const event = this.buffer[this.read++]!;
       let pending: void | Promise<void>;
       try {
-        pending = this.consume(event);
+        pending = this.consume(this.buffer[this.read++]!);
       } catch (error) {
         throw this.consumerFailed(error);
       }
-      if (pending) {
-        return pending.then(
-          () => this.drain(),
-          (error: unknown) => {
-            throw this.consumerFailed(error);
-          },
-        );
-      }
+      if (pending) return this.drainAfter(pending);
     }
     // Reused: the accumulator is waiting for the next chunk, so nothing is pushed while this drains.
     this.buffer.length = 0;
     this.read = 0;
     return undefined;
+  }
+
+  /** The rest of {@link drain} once the consumer awaits: one async frame for the remaining events. */
+  private async drainAfter(pending: Promise<void>): Promise<void> {
+    try {
+      await pending;
+      while (this.read < this.buffer.length) await this.consume(this.buffer[this.read++]!);
+    } catch (error) {
+      throw this.consumerFailed(error);
+    }
+    this.buffer.length = 0;
+    this.read = 0;
   }
 
   /** The SDK wraps what the chunk source throws; keep the original to report it as is. */
