@@ -1,4 +1,5 @@
 import type { RecordedRequest } from './recorded-request.js';
+import type { DynamicReply, HttpErrorReply } from './scripted-server.js';
 
 /** A tool call the scripted Claude makes (a `tool_use` block). */
 export interface AnthropicToolUseSpec {
@@ -123,25 +124,8 @@ export type AnthropicScriptedReply =
       /** How the events are sent. */
       readonly delivery: AnthropicDeliveryOptions;
     }
-  | {
-      /** An HTTP error response instead of a message. */
-      readonly kind: 'http-error';
-      /** The HTTP status. */
-      readonly status: number;
-      /** The response body, JSON-serialised. */
-      readonly body: unknown;
-      /** Extra response headers, after the server's `content-type` and `request-id` (so they may override them). */
-      readonly headers: Readonly<Record<string, string>>;
-    }
-  | {
-      /** A reply computed when its request arrives. */
-      readonly kind: 'dynamic';
-      /**
-       * Returns the reply to play for the request (it may be dynamic again). If it throws, the
-       * request gets HTTP 500 and the problem is recorded, so `close()` throws.
-       */
-      readonly build: (request: RecordedRequest) => AnthropicScriptedReply;
-    };
+  | HttpErrorReply
+  | DynamicReply<AnthropicScriptedReply>;
 
 /** Options of {@link anthropicReply.text} and {@link anthropicReply.toolUse}. */
 export type AnthropicReplyOptions = Omit<AnthropicMessageSpec, 'content'> &

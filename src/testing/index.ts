@@ -9,7 +9,7 @@ export type { ScriptedChatServerOptions } from './scripted-chat-server.js';
 export { reply, toolCall } from './replies.js';
 export type { DeliveryOptions, MessageSpec, ReplyOptions, ScriptedReply, ScriptedToolCall, StreamQuirks } from './replies.js';
 export type { RecordedRequest } from './recorded-request.js';
-export type { ListenOptions, StreamDelivery } from './scripted-server.js';
+export type { DynamicReply, HttpErrorReply, ListenOptions, StreamDelivery } from './scripted-server.js';
 export { ScriptedAnthropicServer } from './scripted-anthropic-server.js';
 export type { ScriptedAnthropicServerOptions } from './scripted-anthropic-server.js';
 export { anthropicReply, toolUse } from './anthropic-replies.js';

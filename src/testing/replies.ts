@@ -1,5 +1,6 @@
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { RecordedRequest } from './recorded-request.js';
+import type { DynamicReply, HttpErrorReply } from './scripted-server.js';
 
 /** A tool call the scripted model makes. */
 export interface ScriptedToolCall {
@@ -107,25 +108,8 @@ export type ScriptedReply =
       /** How the chunks are sent. */
       readonly delivery: DeliveryOptions;
     }
-  | {
-      /** An HTTP error response instead of a completion. */
-      readonly kind: 'http-error';
-      /** The HTTP status. */
-      readonly status: number;
-      /** The response body, JSON-serialised. */
-      readonly body: unknown;
-      /** Extra response headers (they may override `content-type`). */
-      readonly headers: Readonly<Record<string, string>>;
-    }
-  | {
-      /** A reply computed when its request arrives. */
-      readonly kind: 'dynamic';
-      /**
-       * Returns the reply to play for the request (it may be dynamic again). If it throws, the
-       * request gets HTTP 500 and the problem is recorded, so `close()` throws.
-       */
-      readonly build: (request: RecordedRequest) => ScriptedReply;
-    };
+  | HttpErrorReply
+  | DynamicReply<ScriptedReply>;
 
 /** Options of a message reply: what it says and how it is delivered. */
 export type ReplyOptions = Omit<MessageSpec, 'content' | 'toolCalls' | 'refusal'> & DeliveryOptions;

@@ -28,9 +28,26 @@ export interface StreamDelivery {
   dropAfter?: number | undefined;
 }
 
-/** A reply computed from the request; both scripts have this kind. */
-interface DynamicReply<R> {
+/** An HTTP error response instead of a model reply (both protocols). */
+export interface HttpErrorReply {
+  /** Discriminator. */
+  readonly kind: 'http-error';
+  /** The HTTP status. */
+  readonly status: number;
+  /** The response body, JSON-serialised. */
+  readonly body: unknown;
+  /** Extra response headers, after the server's own (so they may override them). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A reply computed when its request arrives (both protocols). */
+export interface DynamicReply<R> {
+  /** Discriminator. */
   readonly kind: 'dynamic';
+  /**
+   * Returns the reply to play for the request (it may be dynamic again). If it throws, the request
+   * gets HTTP 500 and the problem is recorded, so `close()` throws.
+   */
   readonly build: (request: RecordedRequest) => R;
 }
 
