@@ -54,10 +54,9 @@ export async function runEngine<C, O = unknown>(
 ): Promise<RunOutcome<O>> {
   const runId = randomUUID();
   const { controller, dispose } = childController(options?.signal);
-  const { controller: stopped, dispose: disposeStop } = childController(stop);
   const abortOnStop = () => controller.abort(new RunAbortedError(new Error('The consumer stopped reading the run events.')));
-  stopped.signal.addEventListener('abort', abortOnStop, { once: true });
-  if (stopped.signal.aborted) abortOnStop();
+  if (stop?.aborted) abortOnStop();
+  else stop?.addEventListener('abort', abortOnStop, { once: true });
   const signal = controller.signal;
   const messages: ChatCompletionMessageParam[] = [];
   const usages: CompletionUsage[] = [];
@@ -164,7 +163,7 @@ export async function runEngine<C, O = unknown>(
     turn?.abort();
     if (!signal.aborted) controller.abort(new Error('The run ended.'));
     dispose();
-    disposeStop();
+    stop?.removeEventListener('abort', abortOnStop);
   }
 }
 
