@@ -4,5 +4,6 @@
  * before the module was initialized. The message names the problem and what to do.
  */
 export class ChatToolsModuleError extends Error {
+  /** Always `'ChatToolsModuleError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
   override readonly name = 'ChatToolsModuleError';
 }
