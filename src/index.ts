@@ -8,7 +8,7 @@ import 'reflect-metadata';
 
 export { streamUntilUserInputEvents } from './loop/engine.js';
 export { streamUntilUserInput } from './loop/stream-until-user-input.js';
-export { StreamResult } from './loop/stream-result.js';
+export { StreamResult } from './run/stream-result.js';
 export type {
   StreamUntilUserInputOptions,
   ToolErrorPolicy,
@@ -24,10 +24,10 @@ export {
   RunAbortedError,
   ToolCallError,
   ModelResponseError,
-} from './loop/errors.js';
+} from './run/errors.js';
 export { ToolCallCancelledError, ToolReportedError } from './loop/tool-batch.js';
-export type * from './loop/lifecycle-events.js';
-export type * from './loop/stream-events.js';
+export type * from './run/lifecycle-events.js';
+export type * from './run/stream-events.js';
 
 export { ToolResult } from './tools/tool-result.js';
 export { FunctionTool, TOOL_NAME_PATTERN } from './tools/function-tool.js';
@@ -41,10 +41,10 @@ export { ToolArgumentsError, ToolTimeoutError, UnknownToolError, ToolConfigurati
 export type { ArgumentIssue } from './tools/errors.js';
 
 export { ChatCompletionStreamHandler } from './hooks/chat-completion-stream-handler.js';
-export type { RunInfo } from './hooks/run-info.js';
+export type { RunInfo } from './run/run-info.js';
 export { HookError } from './hooks/errors.js';
 export * from './hooks/hook-decorators.js';
-export type { HookEventType } from './hooks/hook-names.js';
+export type { HookEventType } from './run/event-names.js';
 
 export { Agent } from './agent/agent.js';
 export type { AgentOptions, AgentRunOptions } from './agent/agent.js';

@@ -1,10 +1,10 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { streamUntilUserInputEvents } from '../loop/engine.js';
-import type { LifecycleEvent } from '../loop/lifecycle-events.js';
+import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { ChatParams, Instructions, OutputType, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
-import type { StreamResult } from '../loop/stream-result.js';
+import type { StreamResult } from '../run/stream-result.js';
 import type { ModelRequestOptions } from '../loop/turn-stream.js';
 import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
 import { AgentTools } from './agent-tools.js';

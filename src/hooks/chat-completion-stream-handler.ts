@@ -6,7 +6,7 @@ import type {
   ToolCallCompletedEvent,
   ToolCallFailedEvent,
   ToolCallStartedEvent,
-} from '../loop/lifecycle-events.js';
+} from '../run/lifecycle-events.js';
 import type {
   ChunkEvent,
   ContentDeltaEvent,
@@ -22,8 +22,8 @@ import type {
   RefusalDeltaEvent,
   RefusalDoneEvent,
   StreamEvent,
-} from '../loop/stream-events.js';
-import type { RunInfo } from './run-info.js';
+} from '../run/stream-events.js';
+import type { RunInfo } from '../run/run-info.js';
 
 /* eslint-disable @typescript-eslint/no-unused-vars */
 

@@ -1,4 +1,4 @@
-import { RunError, errorMessage } from '../loop/errors.js';
+import { RunError, errorMessage } from '../run/errors.js';
 
 /** A hook threw or rejected; the run fails with this error. `cause` is what the hook threw. */
 export class HookError extends RunError {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { HOOKS_METADATA } from './constants.js';
-import type { HookEventType } from './hook-names.js';
+import type { HookEventType } from '../run/event-names.js';
 
 /** One hook recorded by a decorator: the event and the method that handles it. */
 export interface HookRecord {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChatCompletionStreamHandler } from './chat-completion-stream-handler.js';
 import { HOOKS_METADATA } from './constants.js';
 import type { HookRecord } from './hook-decorators.js';
-import { HANDLER_METHODS, type HookEventType } from './hook-names.js';
+import { HANDLER_METHODS, type HookEventType } from '../run/event-names.js';
 
 const classCache = new WeakMap<object, readonly HookRecord[]>();
 const baseMethods = ChatCompletionStreamHandler.prototype as unknown as Record<string, unknown>;

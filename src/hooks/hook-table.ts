@@ -1,7 +1,7 @@
 import { HookError } from './errors.js';
 import { readHooks } from './hook-metadata-reader.js';
-import { STREAM_EVENT_TYPES, type HookEventType } from './hook-names.js';
-import type { RunInfo } from './run-info.js';
+import { STREAM_EVENT_TYPES, type HookEventType } from '../run/event-names.js';
+import type { RunInfo } from '../run/run-info.js';
 
 type HookFn = (event: unknown, run: RunInfo) => unknown;
 

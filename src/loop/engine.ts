@@ -6,20 +6,20 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
-import { STREAM_EVENT_TYPES } from '../hooks/hook-names.js';
+import { STREAM_EVENT_TYPES } from '../run/event-names.js';
 import { HookTable } from '../hooks/hook-table.js';
-import type { RunInfo } from '../hooks/run-info.js';
+import type { RunInfo } from '../run/run-info.js';
 import { collectTools, hasDynamicTools, mergeCollected, type MergedTools } from '../tools/merge.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { parseOutput } from '../tools/validation/parse-output.js';
 import { childController, raceAbort } from './abort.js';
-import { attachMessages, MaxIterationsReached, ModelResponseError, RunAbortedError, ToolCallError } from './errors.js';
+import { attachMessages, MaxIterationsReached, ModelResponseError, RunAbortedError, ToolCallError } from '../run/errors.js';
 import { EventQueue } from './event-queue.js';
-import type { LifecycleEvent, RunFailedEvent } from './lifecycle-events.js';
+import type { LifecycleEvent, RunFailedEvent } from '../run/lifecycle-events.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
-import type { StreamEvent, StreamEventType } from './stream-events.js';
-import { StreamResult } from './stream-result.js';
+import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
+import { StreamResult } from '../run/stream-result.js';
 import { runToolBatch } from './tool-batch.js';
 import { TurnStream } from './turn-stream.js';
 

@@ -1,6 +1,6 @@
 import type { ChatCompletionSnapshot } from 'openai/lib/ChatCompletionStream';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ReasoningField, StreamEvent } from './stream-events.js';
+import type { ReasoningField, StreamEvent } from '../run/stream-events.js';
 
 const REASONING_FIELDS: readonly ReasoningField[] = ['reasoning_content', 'reasoning'];
 

@@ -1,6 +1,6 @@
 import { runEngine } from './engine.js';
 import type { StreamUntilUserInputOptions } from './options.js';
-import type { StreamResult } from './stream-result.js';
+import type { StreamResult } from '../run/stream-result.js';
 
 const NO_EVENTS = { streamEvents: false, emit: () => {} };
 

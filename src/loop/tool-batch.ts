@@ -3,9 +3,9 @@ import { ToolArgumentsError, UnknownToolError } from '../tools/errors.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
 import { ToolResult } from '../tools/tool-result.js';
 import { raceAbort, childController } from './abort.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../run/errors.js';
 import type { EventQueue } from './event-queue.js';
-import type { LifecycleEvent } from './lifecycle-events.js';
+import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */

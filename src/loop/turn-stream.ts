@@ -6,9 +6,9 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { ChunkNormalizer } from './chunk-normalizer.js';
-import { ModelResponseError } from './errors.js';
+import { ModelResponseError } from '../run/errors.js';
 import { ReasoningTracker } from './reasoning-tracker.js';
-import type { StreamEvent, StreamEventType } from './stream-events.js';
+import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 
 /** The OpenAI client's per-request options (not exported by the SDK under a stable path). */
 type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;

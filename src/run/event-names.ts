@@ -1,5 +1,5 @@
-import type { LifecycleEventType } from '../loop/lifecycle-events.js';
-import type { StreamEventType } from '../loop/stream-events.js';
+import type { LifecycleEventType } from './lifecycle-events.js';
+import type { StreamEventType } from './stream-events.js';
 
 /** Events a hook can listen to: every stream event type, every lifecycle type but `stream.event`, and `*` (all stream events). */
 export type HookEventType = StreamEventType | Exclude<LifecycleEventType, 'stream.event'> | '*';
