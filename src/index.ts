@@ -17,7 +17,7 @@ export type {
   OutputType,
   Instructions,
 } from './loop/options.js';
-export type { ModelRequestOptions } from './loop/turn-stream.js';
+export type { ModelRequestOptions } from './loop/openai-sdk.js';
 export {
   RunError,
   MaxIterationsReached,

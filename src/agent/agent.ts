@@ -5,7 +5,7 @@ import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { ChatParams, Instructions, OutputType, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
 import type { StreamResult } from '../run/stream-result.js';
-import type { ModelRequestOptions } from '../loop/turn-stream.js';
+import type { ModelRequestOptions } from '../loop/openai-sdk.js';
 import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
 import { AgentTools } from './agent-tools.js';
 

@@ -6,7 +6,7 @@ import type {
 import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
-import type { ModelRequestOptions } from './turn-stream.js';
+import type { ModelRequestOptions } from './openai-sdk.js';
 
 /** What to do when a tool call throws, times out, has invalid arguments or names an unknown tool. */
 export type ToolErrorPolicy = 'emit' | 'raise' | 'abort';

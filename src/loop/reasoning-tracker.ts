@@ -1,4 +1,4 @@
-import type { ChatCompletionSnapshot } from 'openai/lib/ChatCompletionStream';
+import type { ChatCompletionSnapshot } from './openai-sdk.js';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { ReasoningField, StreamEvent } from '../run/stream-events.js';
 

@@ -1,49 +1,23 @@
 import type OpenAI from 'openai';
-import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import { ChunkNormalizer } from './chunk-normalizer.js';
 import { ModelResponseError } from '../run/errors.js';
-import { ReasoningTracker } from './reasoning-tracker.js';
 import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
-
-/** The OpenAI client's per-request options (not exported by the SDK under a stable path). */
-type RequestOptions = NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>;
-
-/** Request options passed to `client.chat.completions.create` (headers, timeout, maxRetries, ...). */
-export type ModelRequestOptions = Omit<RequestOptions, 'signal'>;
-
-type RawStream = AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
-
-/** SDK events we translate, with the typed event for each payload. */
-const SDK_EVENTS = {
-  'content.delta': (e: any): StreamEvent => ({ type: 'content.delta', delta: e.delta, snapshot: e.snapshot, parsed: e.parsed }),
-  'content.done': (e: any): StreamEvent => ({ type: 'content.done', content: e.content, parsed: e.parsed }),
-  'refusal.delta': (e: any): StreamEvent => ({ type: 'refusal.delta', delta: e.delta, snapshot: e.snapshot }),
-  'refusal.done': (e: any): StreamEvent => ({ type: 'refusal.done', refusal: e.refusal }),
-  'tool_calls.function.arguments.delta': (e: any): StreamEvent => ({
-    type: 'tool_calls.function.arguments.delta',
-    name: e.name,
-    index: e.index,
-    arguments: e.arguments,
-    parsed_arguments: e.parsed_arguments,
-    arguments_delta: e.arguments_delta,
-  }),
-  'tool_calls.function.arguments.done': (e: any): StreamEvent => ({
-    type: 'tool_calls.function.arguments.done',
-    name: e.name,
-    index: e.index,
-    arguments: e.arguments,
-    parsed_arguments: e.parsed_arguments,
-  }),
-  'logprobs.content.delta': (e: any): StreamEvent => ({ type: 'logprobs.content.delta', content: e.content, snapshot: e.snapshot }),
-  'logprobs.content.done': (e: any): StreamEvent => ({ type: 'logprobs.content.done', content: e.content }),
-  'logprobs.refusal.delta': (e: any): StreamEvent => ({ type: 'logprobs.refusal.delta', refusal: e.refusal, snapshot: e.snapshot }),
-  'logprobs.refusal.done': (e: any): StreamEvent => ({ type: 'logprobs.refusal.done', refusal: e.refusal }),
-} as const;
+import { ChunkNormalizer } from './chunk-normalizer.js';
+import {
+  accumulate,
+  accumulatorParams,
+  isEmptyStreamError,
+  STREAM_EVENT_BUILDERS,
+  type ChatCompletionStream,
+  type ChunkStream,
+  type ModelRequestOptions,
+  type SdkStreamEventName,
+} from './openai-sdk.js';
+import { ReasoningTracker } from './reasoning-tracker.js';
 
 /** Which stream events a turn must produce: only those somebody listens to are built at all. */
 export type WantedEvents = ReadonlySet<StreamEventType>;
@@ -81,19 +55,9 @@ export class TurnStream {
     private readonly consume: StreamEventConsumer,
   ) {
     this.reasoning = new ReasoningTracker(wanted.has('reasoning.delta'), wanted.has('reasoning.done'));
-    // The SDK's accumulator gets only what it parses with (auto-parseable zod formats and tools);
-    // the request itself goes out exactly as given, through `create` below. Handing it `strict`
-    // tools or a plain json_schema format would make it JSON.parse arguments and content and fail the
-    // whole turn on the first malformed value, which the tool loop must instead report to the model.
-    const requestingClient = {
-      chat: {
-        completions: {
-          create: async (_params: unknown, options: RequestOptions) =>
-            this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as RawStream),
-        },
-      },
-    } as unknown as OpenAI;
-    this.sdkStream = ChatCompletionStream.createChatCompletion<null>(requestingClient, accumulatorParams(body), { signal });
+    this.sdkStream = accumulate(accumulatorParams(body), signal, async (options) =>
+      this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as ChunkStream),
+    );
     this.listen();
   }
 
@@ -111,6 +75,7 @@ export class TurnStream {
     const leftover = this.drain();
     if (leftover) await leftover;
     const completion = await this.sdkStream.finalChatCompletion();
+    if (!completion.usage && this.normalizer.usage) completion.usage = this.normalizer.usage;
     const message = completion.choices[0]?.message;
     if (message) this.reasoning.applyTo(message as unknown as Record<string, unknown>);
     return completion;
@@ -126,11 +91,16 @@ export class TurnStream {
    * events of the previous one are consumed. A plain iterator rather than an async generator: it sits
    * on the per-chunk path.
    */
-  private chunkSource(raw: RawStream): RawStream {
+  private chunkSource(raw: ChunkStream): ChunkStream {
     const iterator = raw[Symbol.asyncIterator]();
     let closed = false;
-    const pull = (): Promise<IteratorResult<ChatCompletionChunk>> =>
-      iterator.next().then((result) => {
+    const pull = (): Promise<IteratorResult<ChatCompletionChunk>> => {
+      const held = this.normalizer.takeHeld();
+      if (held) {
+        this.reasoning.observe(held);
+        return Promise.resolve({ done: false, value: held });
+      }
+      return iterator.next().then((result) => {
         if (result.done) {
           if (closed || raw.controller.signal.aborted) return result;
           closed = true;
@@ -144,6 +114,7 @@ export class TurnStream {
         this.reasoning.observe(chunk);
         return { done: false, value: chunk };
       });
+    };
     const done = { done: true as const, value: undefined };
     const source = {
       controller: raw.controller,
@@ -156,7 +127,7 @@ export class TurnStream {
       return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve(done),
       [Symbol.asyncIterator]: () => source,
     };
-    return source as unknown as RawStream;
+    return source as unknown as ChunkStream;
   }
 
   /** Hands the buffered events to the consumer in order; a promise only when the consumer awaits. */
@@ -206,25 +177,14 @@ export class TurnStream {
         this.reasoning.flush(snapshot, (event) => this.buffer.push(event));
       });
     }
-    for (const [name, build] of Object.entries(SDK_EVENTS)) {
-      if (wanted.has(name as StreamEventType)) s.on(name as keyof typeof SDK_EVENTS, (payload: unknown) => this.buffer.push(build(payload)));
+    for (const [name, build] of Object.entries(STREAM_EVENT_BUILDERS)) {
+      if (wanted.has(name as StreamEventType)) s.on(name as SdkStreamEventName, (payload: unknown) => this.buffer.push(build(payload)));
     }
   }
 }
 
-function accumulatorParams(body: ChatCompletionCreateParamsStreaming): ChatCompletionCreateParamsStreaming {
-  const params: ChatCompletionCreateParamsStreaming = { model: body.model, messages: [], stream: true };
-  if (body.n != null) params.n = body.n;
-  if ((body.response_format as { $brand?: string } | undefined)?.$brand === 'auto-parseable-response-format') {
-    params.response_format = body.response_format;
-  }
-  const parseableTools = body.tools?.filter((tool) => (tool as { $brand?: string }).$brand === 'auto-parseable-tool');
-  if (parseableTools && parseableTools.length > 0) params.tools = parseableTools;
-  return params;
-}
-
 function explainEmptyStream(error: unknown): unknown {
-  if (error instanceof Error && /without sending any chunks/.test(error.message)) {
+  if (isEmptyStreamError(error)) {
     return new ModelResponseError(
       'The model stream ended without sending any chunk. Check the client baseURL and that the provider streams Chat Completions.',
       { cause: error },
