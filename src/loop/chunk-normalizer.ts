@@ -8,9 +8,10 @@ type WireToolCallDelta = {
   function?: { name?: string | null; arguments?: unknown } | null;
   [key: string]: unknown;
 };
+type WireDelta = { role?: string | null; content?: unknown; tool_calls?: WireToolCallDelta[] | null } & Record<string, unknown>;
 type WireChoice = {
   index?: number | null;
-  delta?: ({ role?: string | null; tool_calls?: WireToolCallDelta[] | null } & Record<string, unknown>) | null;
+  delta?: WireDelta | null;
   finish_reason?: string | null;
   [key: string]: unknown;
 };
@@ -39,7 +40,13 @@ interface ChoiceState {
  * - tool-call deltas without `type`, arguments sent as an object, first deltas without `role`,
  *   choices without `index`;
  * - placeholder chunks with empty `choices` and no usage (dropped), chunks with an empty `id`;
- * - usage in `x_groq.usage` (Groq) moved to `usage`;
+ * - usage in `x_groq.usage` (Groq) moved to `usage`; the usage of a provider whose chunks all have
+ *   an empty `id` (Snowflake Cortex), which the accumulator would drop, kept in {@link usage};
+ * - tool calls in the chunk that carries the `finish_reason` (Gemini, some Mistral models): split into
+ *   the delta and a closing chunk ({@link takeHeld}), so the accumulator reports the calls' arguments
+ *   as done (it handles a chunk's finish_reason before that chunk's tool calls);
+ * - `delta.content` as an array of parts (Mistral's reasoning models): `text` parts become the content,
+ *   `thinking` parts `reasoning_content`;
  * - a stream that ends without a `finish_reason` ({@link finish} supplies `tool_calls` or `stop`).
  *
  * Unknown fields (e.g. Gemini's `extra_content` thought signatures) are left untouched.
@@ -50,6 +57,8 @@ export class ChunkNormalizer {
   private model = '';
   private created = 0;
   private sawChunk = false;
+  private held: ChatCompletionChunk | null = null;
+  private lastUsage: ChatCompletionChunk['usage'] = null;
 
   /** Returns the chunk to feed the accumulator (mutated in place), or `null` to drop it. */
   normalize(raw: ChatCompletionChunk): ChatCompletionChunk | null {
@@ -72,6 +81,7 @@ export class ChunkNormalizer {
       chunk.model = this.model;
     }
     if (chunk.created && !this.created) this.created = chunk.created;
+    if (chunk.usage != null) this.lastUsage = chunk.usage;
     this.sawChunk = true;
 
     const choices = chunk.choices as unknown as WireChoice[];
@@ -86,13 +96,52 @@ export class ChunkNormalizer {
         state.sawRole = true;
         if (!delta.role) delta.role = 'assistant';
       }
+      if (Array.isArray(delta.content)) flattenContentParts(delta);
       const toolCalls = delta.tool_calls;
       if (toolCalls !== undefined) {
         if (toolCalls === null || toolCalls.length === 0) delete delta.tool_calls;
-        else for (const toolCall of toolCalls) normalizeToolCall(toolCall, state);
+        else {
+          for (const toolCall of toolCalls) normalizeToolCall(toolCall, state);
+          if (choice.finish_reason) this.holdFinish(chunk, choice);
+        }
       }
     }
     return chunk;
+  }
+
+  /**
+   * A closing chunk split off the chunk {@link normalize} last returned, to be fed to the accumulator
+   * right after it; `null` when there is none. Taking it clears it.
+   */
+  takeHeld(): ChatCompletionChunk | null {
+    const held = this.held;
+    this.held = null;
+    return held;
+  }
+
+  /**
+   * The last usage any chunk carried. The accumulator keeps the usage of a chunk only when the chunk
+   * has an `id`; a provider that never sends one loses it there, so the turn takes it from here.
+   */
+  get usage(): ChatCompletionChunk['usage'] {
+    return this.lastUsage;
+  }
+
+  /** Moves `choice`'s finish_reason (and the chunk's usage) to a closing chunk of its own. */
+  private holdFinish(chunk: MutableChunk, choice: WireChoice): void {
+    const closing = (this.held ??= {
+      id: chunk.id,
+      object: 'chat.completion.chunk',
+      created: chunk.created,
+      model: chunk.model,
+      choices: [],
+    }) as MutableChunk;
+    closing.choices.push({ index: choice.index as number, delta: {}, finish_reason: choice.finish_reason as ChatCompletionChunk.Choice['finish_reason'], logprobs: null });
+    choice.finish_reason = null;
+    if (chunk.usage != null) {
+      closing.usage = chunk.usage;
+      delete chunk.usage;
+    }
   }
 
   /**
@@ -108,6 +157,36 @@ export class ChunkNormalizer {
     if (missing.length === 0) return null;
     return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: missing };
   }
+}
+
+/**
+ * Mistral's reasoning models stream `content` as parts: `{ type: 'text', text }` and
+ * `{ type: 'thinking', thinking: [{ type: 'text', text }] }`. Text parts become the content string,
+ * thinking parts `reasoning_content` (unless the delta already has one); other parts are dropped.
+ */
+function flattenContentParts(delta: WireDelta): void {
+  let text = '';
+  let thinking = '';
+  for (const part of delta.content as unknown[]) {
+    if (typeof part === 'string') text += part;
+    else if (typeof part !== 'object' || part === null) continue;
+    else if ((part as { type?: unknown }).type === 'text') text += stringOr((part as { text?: unknown }).text);
+    else if ((part as { type?: unknown }).type === 'thinking') thinking += partsText((part as { thinking?: unknown }).thinking);
+  }
+  delta.content = text === '' && thinking !== '' ? null : text;
+  if (thinking !== '' && typeof delta['reasoning_content'] !== 'string') delta['reasoning_content'] = thinking;
+}
+
+function partsText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return '';
+  let text = '';
+  for (const part of value) text += typeof part === 'string' ? part : stringOr((part as { text?: unknown } | null)?.text);
+  return text;
+}
+
+function stringOr(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function newChoiceState(): ChoiceState {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import OpenAI from 'openai';
-import { FunctionTool, streamUntilUserInput, streamUntilUserInputEvents, type ReasoningDeltaEvent, type StreamEvent } from 'chat-cmpl-stream-handler';
+import { FunctionTool, OnToolCallArgumentsDone, streamUntilUserInput, streamUntilUserInputEvents, type ReasoningDeltaEvent, type StreamEvent, type FunctionToolCallArgumentsDoneEvent } from 'chat-cmpl-stream-handler';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
 import { collect, user } from '../support/helpers.js';
 
@@ -179,5 +179,116 @@ describe('provider quirks', () => {
     const result = await streamUntilUserInput({ client, model: 'm', messages: [user('x')] });
     expect(result.finalContent).to.equal('hi there');
     expect(server.requests[0]!.headers.authorization).to.equal('Bearer k');
+  });
+
+  it('reports arguments.done for tool calls delivered whole in the finish_reason chunk (Gemini, Mistral)', async () => {
+    // Gemini's OpenAI-compatible endpoint: every call complete, no index, in the one chunk that finishes.
+    const chunk = {
+      id: 'gem-7',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gemini-2.5-flash',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          delta: {
+            role: 'assistant',
+            tool_calls: [
+              { id: 'function-call-1', type: 'function', function: { name: 'echo', arguments: '{"v":1}' } },
+              { id: 'function-call-2', type: 'function', function: { name: 'lookup', arguments: '{"q":"tea"}' } },
+            ],
+          },
+        },
+      ],
+      usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 },
+    };
+    server = await ScriptedChatServer.start({ script: [reply.raw([chunk]), reply.text('done')] });
+    class ArgumentsWatcher {
+      seen: [string, string][] = [];
+      @OnToolCallArgumentsDone() done(event: FunctionToolCallArgumentsDoneEvent) {
+        this.seen.push([event.name, event.arguments]);
+      }
+    }
+    const watcher = new ArgumentsWatcher();
+    const events = await collect(
+      streamUntilUserInputEvents({ client: server.client(), model: 'm', messages: [user('x')], tools: [echo, lookup], streamHandler: watcher }),
+    );
+    expect(watcher.seen).to.deep.equal([
+      ['echo', '{"v":1}'],
+      ['lookup', '{"q":"tea"}'],
+    ]);
+    const done = streamEvents(events).filter((e) => e.type === 'tool_calls.function.arguments.done');
+    expect(done.map((e: any) => e.index)).to.deep.equal([0, 1]);
+    const completed = events.find((e) => e.type === 'iteration.completed') as any;
+    expect(completed.completion.choices[0].finish_reason).to.equal('tool_calls');
+    expect(completed.usage).to.deep.equal({ prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 });
+    expect(events.filter((e) => e.type === 'tool_call.completed')).to.have.length(2);
+  });
+
+  it("reads Mistral's content parts: text parts are content, thinking parts reasoning", async () => {
+    const chunk = (content: unknown, finish: string | null = null) => ({
+      id: 'cmpl-m1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'magistral-medium-2509',
+      choices: [{ index: 0, delta: { role: 'assistant', content }, finish_reason: finish }],
+    });
+    server = await ScriptedChatServer.start({
+      script: [
+        reply.raw([
+          chunk([{ type: 'thinking', thinking: [{ type: 'text', text: 'The user wants ' }] }]),
+          chunk([{ type: 'thinking', thinking: [{ type: 'text', text: 'a greeting.' }] }]),
+          chunk([{ type: 'text', text: 'Hello' }]),
+          chunk([{ type: 'text', text: ', world' }]),
+          chunk('!', 'stop'),
+        ]),
+        reply.text('again'),
+      ],
+    });
+    const events = await collect(streamUntilUserInputEvents({ client: server.client(), model: 'magistral', messages: [user('hi')] }));
+    const stream = streamEvents(events);
+    expect(stream.filter((e) => e.type === 'content.delta').map((e: any) => e.delta)).to.deep.equal(['Hello', ', world', '!']);
+    expect(stream.filter((e) => e.type === 'reasoning.delta').map((e: any) => e.delta)).to.deep.equal(['The user wants ', 'a greeting.']);
+    expect(stream.filter((e) => e.type === 'reasoning.done')).to.deep.equal([
+      { type: 'reasoning.done', reasoning: 'The user wants a greeting.', field: 'reasoning_content' },
+    ]);
+    const result = (events.at(-1) as any).result;
+    expect(result.messages[1]).to.deep.equal({ role: 'assistant', content: 'Hello, world!', reasoning_content: 'The user wants a greeting.' });
+    expect(result.finalContent).to.equal('Hello, world!');
+  });
+
+  it('keeps the usage of a provider that sends "id": "" on every chunk (Snowflake Cortex)', async () => {
+    const base = { id: '', object: 'chat.completion.chunk', created: 1, model: 'claude-sonnet-4-5' };
+    server = await ScriptedChatServer.start({
+      script: [
+        reply.raw([
+          { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] },
+          { ...base, choices: [{ index: 0, delta: { content: ' there' }, finish_reason: 'stop' }] },
+          { ...base, choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } },
+        ]),
+      ],
+    });
+    const result = await streamUntilUserInput({ client: server.client(), model: 'm', messages: [user('x')] });
+    expect(result.finalContent).to.equal('Hi there');
+    expect(result.usages).to.deep.equal([{ prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 }]);
+    expect(result.completions[0]!.usage).to.deep.equal({ prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 });
+  });
+
+  it('passes a valid OpenAI stream through the normaliser unchanged (chunk for chunk)', async () => {
+    server = await ScriptedChatServer.start({
+      script: [reply.message({ content: 'Let me check.', toolCalls: [toolCall('echo', { v: 4 }, { id: 'call_x' })], chunkSize: 3, usage: { prompt_tokens: 5, completion_tokens: 6 } })],
+    });
+    const sent: unknown[] = [];
+    const raw = await server.client().chat.completions.create({ model: 'm', messages: [user('x')], stream: true, stream_options: { include_usage: true } });
+    // Each request gets its own id; everything else must be identical.
+    const plain = (chunk: unknown) => ({ ...JSON.parse(JSON.stringify(chunk)), id: 'same' });
+    for await (const chunk of raw) sent.push(plain(chunk));
+    server.enqueue(reply.message({ content: 'Let me check.', toolCalls: [toolCall('echo', { v: 4 }, { id: 'call_x' })], chunkSize: 3, usage: { prompt_tokens: 5, completion_tokens: 6 } }));
+    const events = await collect(
+      streamUntilUserInputEvents({ client: server.client(), model: 'm', messages: [user('x')], tools: [echo], maxIterations: 1 }),
+    );
+    const seen = streamEvents(events).flatMap((e) => (e.type === 'chunk' ? [plain(e.chunk)] : []));
+    expect(seen).to.deep.equal(sent);
   });
 });
