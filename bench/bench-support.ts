@@ -1,4 +1,4 @@
-export { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput } from 'chat-cmpl-stream-handler';
+export { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, streamUntilUserInputEvents } from 'chat-cmpl-stream-handler';
 
 /** Every hook method of ChatCompletionStreamHandler. */
 export const HOOK_METHOD_NAMES = [

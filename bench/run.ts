@@ -6,10 +6,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, HOOK_METHOD_NAMES } from './bench-support.js';
+import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, streamUntilUserInputEvents, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
+/** `BENCH_ONLY=text,loop` runs only those sections. */
+const ONLY = process.env['BENCH_ONLY']?.split(',');
+const wanted = (section: string) => !ONLY || ONLY.includes(section);
 const WARMUP_ROUNDS = 2;
 const model = 'bench-model';
 const usage = { include_usage: true } as const;
@@ -24,6 +27,9 @@ for (const name of HOOK_METHOD_NAMES) {
   // A real (non-inherited) no-op on every hook, so the engine dispatches every event.
   (AllHooks.prototype as any)[name] = async function () {};
 }
+
+/** Twenty handlers on `content.delta`, as a UI fanning tokens out to several sinks would have. */
+const twentyHandlers = (hook: () => unknown) => Array.from({ length: 20 }, () => ({ onContentDelta: hook }));
 
 async function main() {
   const child = fork(fileURLToPath(new URL('./server-process.js', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -49,12 +55,29 @@ async function main() {
     'engine, handler on every hook': async () => {
       await streamUntilUserInput({ client, model, messages, streamHandler: new AllHooks() });
     },
+    'engine, 20 sync onContentDelta handlers': async () => {
+      await streamUntilUserInput({ client, model, messages, streamHandler: twentyHandlers(() => {}) });
+    },
+    'engine, 20 async onContentDelta handlers': async () => {
+      await streamUntilUserInput({ client, model, messages, streamHandler: twentyHandlers(async () => {}) });
+    },
+    'events generator, reading content.delta': async () => {
+      let text = '';
+      for await (const event of streamUntilUserInputEvents({ client, model, messages })) {
+        if (event.type === 'stream.event' && event.event.type === 'content.delta') text += event.event.delta;
+      }
+    },
   };
-  const textResults = await measure('text', text, enqueue);
-  report(`20k-chunk text answer (median of ${REPEATS})`, textResults, 'SDK helper chat.completions.stream (baseline)', [
-    ['engine, no-op handler', 'SDK helper chat.completions.stream (baseline)', 1.1],
-    ['engine, handler on every hook', 'engine, no-op handler', 1.2],
-  ]);
+  if (wanted('text')) {
+    const textResults = await measure('text', text, enqueue);
+    report(`20k-chunk text answer (median of ${REPEATS})`, textResults, 'SDK helper chat.completions.stream (baseline)', [
+      ['engine, no-op handler', 'SDK helper chat.completions.stream (baseline)', 1.1],
+      ['engine, handler on every hook', 'engine, no-op handler', 1.2],
+      ['engine, 20 sync onContentDelta handlers', 'SDK helper chat.completions.stream (baseline)', 1.1],
+      ['engine, 20 async onContentDelta handlers', 'SDK helper chat.completions.stream (baseline)', 1.1],
+      ['events generator, reading content.delta', 'SDK helper chat.completions.stream (baseline)', 1.1],
+    ]);
+  }
 
   const parameters = { type: 'object', properties: { i: { type: 'number' }, note: { type: 'string' } }, required: ['i', 'note'], additionalProperties: false };
   const step = new FunctionTool({ name: 'step', parameters, execute: ({ i }: { i: number }) => `step ${i} done` });
@@ -76,10 +99,12 @@ async function main() {
       await streamUntilUserInput({ client, model, messages, tools: [step], maxIterations: LOOP_ITERATIONS + 2, streamHandler: new AllHooks() });
     },
   };
+  if (wanted('loop')) {
   const loopResults = await measure('loop', loop, enqueue);
   report(`tool loop: ${LOOP_ITERATIONS} iterations, args in ~100 fragments each, then a 5k-chunk answer (median of ${REPEATS})`, loopResults, 'SDK runTools (stream: true) (baseline)', [
     ['engine, no-op handler', 'SDK runTools (stream: true) (baseline)', 1.1],
   ]);
+  }
 
   const slow = new FunctionTool({ name: 'slow', execute: () => new Promise((resolve) => setTimeout(() => resolve('ok'), 200)) });
   const parallel = {
@@ -90,11 +115,13 @@ async function main() {
       await streamUntilUserInput({ client, model, messages, tools: [slow] });
     },
   };
+  if (wanted('parallel')) {
   const parallelResults = medians(await measure('parallel', parallel, enqueue, ['engine, 8 calls of 200 ms in one message (whole run)']));
   const one = parallelResults['one 200 ms call alone']!.wallMs;
   const eight = parallelResults['engine, 8 calls of 200 ms in one message (whole run)']!.wallMs;
   console.log(`\n8 parallel calls of 200 ms (median of ${REPEATS}): one call ${one.toFixed(1)} ms, whole run with 8 calls ${eight.toFixed(1)} ms`);
   console.log(`  wall ratio 8 calls / 1 call: ${(eight / one).toFixed(3)}  (target ≤ 1.20)`);
+  }
 
   child.send({ stop: true });
 }
