@@ -9,7 +9,9 @@ import 'reflect-metadata';
 export { streamUntilUserInputEvents } from './loop/engine.js';
 export { streamUntilUserInput } from './loop/stream-until-user-input.js';
 export { StreamResult } from './run/stream-result.js';
+export { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY, EVENT_BUFFER_SIZE } from './loop/defaults.js';
 export type {
+  RunSettings,
   StreamUntilUserInputOptions,
   ToolErrorPolicy,
   ChatParams,
@@ -32,7 +34,7 @@ export type * from './run/stream-events.js';
 export { ToolResult } from './tools/tool-result.js';
 export { FunctionTool, TOOL_NAME_PATTERN } from './tools/function-tool.js';
 export type { FunctionToolOptions, FunctionToolExecuteOptions } from './tools/function-tool.js';
-export { argsFromToolCall, isTool, isToolSource, TOOL_SOURCE, toToolResult } from './tools/tool.js';
+export { argsFromToolCall, isTool, isToolSource, TOOL_SOURCE, TOOL_SOURCE_DYNAMIC, toToolResult } from './tools/tool.js';
 // `Tool` (the tool object type) is exported with the @Tool decorator of the same name, below.
 export type { ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolSource } from './tools/tool.js';
 export { mergeToolsAndInvokers } from './tools/merge.js';

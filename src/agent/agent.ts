@@ -1,46 +1,24 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { streamUntilUserInputEvents } from '../loop/engine.js';
-import type { LifecycleEvent } from '../run/lifecycle-events.js';
-import type { ChatParams, Instructions, OutputType, StreamUntilUserInputOptions, ToolErrorPolicy } from '../loop/options.js';
+import type { RunSettings, StreamUntilUserInputOptions } from '../loop/options.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
+import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamResult } from '../run/stream-result.js';
-import type { ModelRequestOptions } from '../loop/openai-sdk.js';
-import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
-import { AgentTools } from './agent-tools.js';
+import { ToolCatalog, type ToolEntry } from '../tools/catalog.js';
 
-/** Options of {@link Agent}. */
-export interface AgentOptions<C = any, O = unknown> {
+/** Options of {@link Agent}: what its runs share ({@link RunSettings}), plus its client, model, tools and handlers. */
+export interface AgentOptions<C = any, O = unknown> extends RunSettings<C, O> {
   /** The OpenAI client (or `AnthropicOpenAI`, `AzureOpenAI`, any OpenAI-compatible baseURL). */
   client: OpenAI;
   /** Model name. */
   model: string;
-  /** The system message of every run; a function computes it from the run's context. */
-  instructions?: Instructions<C>;
   /** `@Toolset` instances and MCP toolsets. */
   toolsets?: readonly object[];
-  /** Tool objects (`FunctionTool`, ...) and raw `{ type: 'function', function }` schemas. */
+  /** Tool objects (`FunctionTool`, ...) and raw `{ type: 'function', function }` schemas (with their `toolInvokers`). */
   tools?: readonly ToolEntry<C>[];
-  /** Invokers for the raw schemas in `tools` (and overrides for tool objects of the same name). */
-  toolInvokers?: ToolInvokers<C>;
   /** Hook handlers for every run, called in this order. */
   handlers?: readonly object[];
-  /** Extra request body params (`temperature`, `tool_choice`, ...). */
-  params?: ChatParams;
-  /** Most model requests per run (default 10). */
-  maxIterations?: number;
-  /** See {@link StreamUntilUserInputOptions.onToolError}. */
-  onToolError?: ToolErrorPolicy;
-  /** See {@link StreamUntilUserInputOptions.parallelToolCalls}. */
-  parallelToolCalls?: boolean | number;
-  /** See {@link StreamUntilUserInputOptions.fallbackInvoker}. */
-  fallbackInvoker?: StreamUntilUserInputOptions<C>['fallbackInvoker'];
-  /** See {@link StreamUntilUserInputOptions.toolCallOutputCallback}. */
-  toolCallOutputCallback?: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
-  /** Per-request options for the OpenAI client. */
-  requestOptions?: ModelRequestOptions;
-  /** Structured output: every run's final answer is parsed and validated into this class (`result.parsed`). */
-  outputType?: OutputType<O>;
 }
 
 /** Options of one {@link Agent.run} / {@link Agent.stream}. */
@@ -67,12 +45,23 @@ export interface AgentRunOptions<C = any> {
  * ```
  */
 export class Agent<C = any, O = unknown> {
-  private readonly tools: AgentTools<C>;
+  private readonly tools: ToolCatalog<C>;
 
-  /** @throws {ToolConfigurationError} when two tools share a name (naming both owners) or a schema has no invoker. */
+  /**
+   * Unlike the function API, where a later schema of one name replaces an earlier one, two tools with
+   * one name are an error naming both owners: checked here for everything known now, and before each
+   * request for sources whose tools can change (MCP).
+   *
+   * @throws {ToolConfigurationError} when two tools share a name (naming both owners) or a schema has no invoker.
+   */
   constructor(private readonly options: AgentOptions<C, O>) {
     if (!options || typeof options !== 'object') throw new TypeError('new Agent() needs options { client, model, ... }.');
-    this.tools = new AgentTools<C>([...(options.toolsets ?? []), ...(options.tools ?? [])], options.toolInvokers ?? {});
+    this.tools = new ToolCatalog<C>({
+      entries: [...(options.toolsets ?? []), ...(options.tools ?? [])],
+      toolInvokers: options.toolInvokers,
+      schemas: 'bound',
+      hasFallbackInvoker: options.fallbackInvoker !== undefined,
+    });
   }
 
   /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
@@ -87,25 +76,17 @@ export class Agent<C = any, O = unknown> {
 
   /** The engine's options for one run; anything wrong with them is reported by the run itself. */
   private engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): StreamUntilUserInputOptions<C, O> {
-    const { options } = this;
+    // The agent's tools (with their toolInvokers) are in its catalog; every other setting goes through as is.
+    const { toolsets: _toolsets, tools: _tools, toolInvokers: _toolInvokers, handlers, ...settings } = this.options;
     return {
-      client: options.client,
-      model: options.model,
-      instructions: options.instructions,
+      ...settings,
       // Anything but a string goes through as is: the engine names a wrong value in `run.failed`.
       messages: typeof input === 'string' ? [{ role: 'user', content: input }] : input,
       tools: [this.tools],
-      streamHandler: [...(options.handlers ?? []), ...(run.handlers ?? [])],
-      params: options.params,
+      streamHandler: [...(handlers ?? []), ...(run.handlers ?? [])],
       context: run.context,
       signal: run.signal,
-      maxIterations: run.maxIterations ?? options.maxIterations,
-      onToolError: options.onToolError,
-      parallelToolCalls: options.parallelToolCalls,
-      fallbackInvoker: options.fallbackInvoker,
-      toolCallOutputCallback: options.toolCallOutputCallback,
-      requestOptions: options.requestOptions,
-      outputType: options.outputType,
+      maxIterations: run.maxIterations ?? settings.maxIterations,
     };
   }
 }

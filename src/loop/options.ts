@@ -3,7 +3,8 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { ToolEntry, ToolInvokers } from '../tools/merge.js';
+import type { ToolEntry, ToolInvokers } from '../tools/catalog.js';
+import type { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
 import type { ModelRequestOptions } from './openai-sdk.js';
@@ -35,35 +36,30 @@ export type OutputType<O> = new () => O;
 /** The system message of a run, or how to compute it from the run's context. */
 export type Instructions<C> = string | ((context: C) => string | Promise<string>);
 
-/** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
-export interface StreamUntilUserInputOptions<C = any, O = unknown> {
-  /** The conversation so far. It is copied, never mutated. */
-  messages: readonly ChatCompletionMessageParam[];
+/**
+ * How runs behave, whoever starts them: the options {@link streamUntilUserInput}, `Agent` and
+ * `ChatAgents.create` share. Each is declared here once; the others are derived from it.
+ */
+export interface RunSettings<C = any, O = unknown> {
   /**
    * A system message put before `messages`; a function computes it from `context` when the run
    * starts (if it throws, the run fails like any other failure, with `run.failed`).
    */
   instructions?: Instructions<C>;
-  /** Model name. */
-  model: string;
-  /** An `OpenAI` client (or a subclass such as `AnthropicOpenAI`, `AzureOpenAI`). */
-  client: OpenAI;
-  /** Receives stream and lifecycle events: a `ChatCompletionStreamHandler`, a class with hook decorators, or several. */
-  streamHandler?: object | readonly object[];
-  /** Tool objects, raw tool schemas, `@Toolset` instances, MCP toolsets. */
-  tools?: readonly ToolEntry<C>[];
   /** `{ name: (toolCall, context, { signal, iteration }) => string | ToolResult }`; overrides tool objects of the same name. */
   toolInvokers?: ToolInvokers<C>;
   /** Extra body params; `params.tools` are sent first, then the schemas of `tools`. */
   params?: ChatParams;
-  /** Forwarded to every invoker and hook as is. */
-  context?: C;
-  /** Most model requests in one run. Default 10. */
+  /**
+   * Most model requests in one run; past it the run fails with `MaxIterationsReached`.
+   * @defaultValue {@link DEFAULT_MAX_ITERATIONS} (10)
+   */
   maxIterations?: number;
   /**
-   * `'emit'` (default): the model gets a tool message saying the call failed and why, and the loop goes on.
+   * `'emit'`: the model gets a tool message saying the call failed and why, and the loop goes on.
    * `'raise'`: the run fails at once with the original error; running sibling calls are cancelled.
    * `'abort'`: sibling calls finish, their results are recorded, then the run fails with `ToolCallError`.
+   * @defaultValue {@link DEFAULT_TOOL_ERROR_POLICY} (`'emit'`)
    */
   onToolError?: ToolErrorPolicy;
   /** Called with the name of a tool nobody can invoke; return an invoker to run it, or `undefined`. */
@@ -79,13 +75,12 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> {
     info: ToolCallOutputInfo<C>,
   ) => void | string | ToolResult | Promise<void | string | ToolResult>;
   /**
-   * How many tool calls of one assistant message run at once: `true` (default) all, `false` one at a
-   * time, a number to bound. Results are appended in the model's order whatever order they finish in.
+   * How many tool calls of one assistant message run at once: `true` all, `false` one at a time, a
+   * number to bound. Results are appended in the model's order whatever order they finish in.
    * (Not the API's `parallel_tool_calls`, which asks the model; set that in `params`.)
+   * @defaultValue `true`
    */
   parallelToolCalls?: boolean | number;
-  /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
-  signal?: AbortSignal;
   /** Per-request options for the OpenAI client (`headers`, `timeout`, `maxRetries`, ...). */
   requestOptions?: ModelRequestOptions;
   /**
@@ -95,4 +90,22 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> {
    * `OutputValidationError` (the messages are kept).
    */
   outputType?: OutputType<O>;
+}
+
+/** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
+export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSettings<C, O> {
+  /** The conversation so far. It is copied, never mutated. */
+  messages: readonly ChatCompletionMessageParam[];
+  /** Model name. */
+  model: string;
+  /** An `OpenAI` client (or a subclass such as `AnthropicOpenAI`, `AzureOpenAI`). */
+  client: OpenAI;
+  /** Receives stream and lifecycle events: a `ChatCompletionStreamHandler`, a class with hook decorators, or several. */
+  streamHandler?: object | readonly object[];
+  /** Tool objects, raw tool schemas, `@Toolset` instances, MCP toolsets. */
+  tools?: readonly ToolEntry<C>[];
+  /** Forwarded to every invoker and hook as is. */
+  context?: C;
+  /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
+  signal?: AbortSignal;
 }

@@ -4,7 +4,7 @@ import { Agent, type AgentOptions } from '../agent/agent.js';
 import type { ChatAgentOptions } from './chat-agent-options.interface.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import type { ChatToolsModuleOptions } from './chat-tools-options.interface.js';
-import { assertAgentOptions } from './options-validation.js';
+import { agentDefaultsOf, assertAgentOptions } from './options-validation.js';
 import { SelectedToolsets } from './selected-toolsets.js';
 import { ToolsetCatalog } from './toolset-catalog.js';
 
@@ -50,21 +50,15 @@ export class ChatAgents {
     const { name, toolsets, tags, mcpServers, handlers, params, ...overrides } = options;
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<AgentOptions<C, O>>;
     const agent = name === undefined ? 'An agent of ChatAgents.create()' : `Agent "${name}"`;
-    const module = this.defaults;
+    const { handlers: moduleHandlers, params: moduleParams, ...moduleSettings } = agentDefaultsOf(this.defaults);
     return new Agent<C, O>({
       client: this.client,
-      model: module.model,
-      instructions: module.instructions,
-      maxIterations: module.maxIterations,
-      onToolError: module.onToolError,
-      parallelToolCalls: module.parallelToolCalls,
-      fallbackInvoker: module.fallbackInvoker,
-      toolCallOutputCallback: module.toolCallOutputCallback,
-      requestOptions: module.requestOptions,
+      model: this.defaults.model,
+      ...moduleSettings,
       ...defined,
       toolsets: [new SelectedToolsets<C>(this.catalog, { toolsets, tags, mcpServers }, agent)],
-      handlers: [...(module.handlers ?? []), ...(handlers ?? [])],
-      params: module.params === undefined && params === undefined ? undefined : { ...module.params, ...params },
+      handlers: [...(moduleHandlers ?? []), ...(handlers ?? [])],
+      params: moduleParams === undefined && params === undefined ? undefined : { ...moduleParams, ...params },
     });
   }
 }

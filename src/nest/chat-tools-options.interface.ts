@@ -1,24 +1,14 @@
 import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
 import type OpenAI from 'openai';
 import type { AgentOptions } from '../agent/agent.js';
+import type { RunSettings } from '../loop/options.js';
 import type { McpServerConfig } from '../mcp/config.js';
 
 /**
  * Agent options every agent of the module starts from; an agent's own options override them, except
  * `handlers` (the module's run first, then the agent's) and `params` (merged key by key).
  */
-export type ChatAgentDefaults<C = any> = Pick<
-  AgentOptions<C>,
-  | 'instructions'
-  | 'handlers'
-  | 'params'
-  | 'maxIterations'
-  | 'onToolError'
-  | 'parallelToolCalls'
-  | 'fallbackInvoker'
-  | 'toolCallOutputCallback'
-  | 'requestOptions'
->;
+export type ChatAgentDefaults<C = any> = Omit<RunSettings<C>, 'toolInvokers' | 'outputType'> & Pick<AgentOptions<C>, 'handlers'>;
 
 /**
  * An MCP server the module connects on init and closes on shutdown: a config for

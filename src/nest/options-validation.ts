@@ -17,6 +17,16 @@ const DEFAULT_KEYS = {
   requestOptions: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
+/** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */
+export function agentDefaultsOf<C>(options: ChatToolsModuleOptions<C>): ChatAgentDefaults<C> {
+  const defaults: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_KEYS)) {
+    const value = (options as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) defaults[key] = value;
+  }
+  return defaults as ChatAgentDefaults<C>;
+}
+
 const MODULE_KEYS = {
   ...DEFAULT_KEYS,
   client: true,

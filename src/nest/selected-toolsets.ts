@@ -1,6 +1,5 @@
+import { ToolCatalog } from '../tools/catalog.js';
 import { ToolConfigurationError } from '../tools/errors.js';
-import { buildToolsAndInvokers } from '../tools/decorators/build-tools-and-invokers.js';
-import { collectTools } from '../tools/merge.js';
 import { TOOL_SOURCE, type Tool, type ToolSource } from '../tools/tool.js';
 import type { ToolsetSelection } from './chat-agent-options.interface.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
@@ -12,7 +11,7 @@ import type { ToolsetCatalog } from './toolset-catalog.js';
  * resolved, and its tool names checked, when the catalog is ready.
  */
 export class SelectedToolsets<C = any> implements ToolSource<C> {
-  private entries: readonly object[] | undefined;
+  private tools: ToolCatalog<C> | undefined;
 
   /** @throws {ChatToolsModuleError | ToolConfigurationError} when the catalog is ready and the selection is wrong or has two tools with one name. */
   constructor(
@@ -24,7 +23,7 @@ export class SelectedToolsets<C = any> implements ToolSource<C> {
   }
 
   [TOOL_SOURCE](): Promise<Tool<C>[]> {
-    const tools = this.entries ? (collectTools<C>(this.entries) as Promise<Tool<C>[]>) : Promise.reject(this.unresolvedError());
+    const tools = this.tools ? Promise.resolve(this.tools[TOOL_SOURCE]()) : Promise.reject(this.unresolvedError());
     // The Agent constructor asks for tools without awaiting them; whoever awaits still sees a rejection.
     tools.catch(() => {});
     return tools;
@@ -39,11 +38,12 @@ export class SelectedToolsets<C = any> implements ToolSource<C> {
     const entries = this.catalog.select(this.selection, this.agent);
     const known = entries.flatMap((entry) => this.catalog.toolsNow(entry) ?? []);
     try {
-      buildToolsAndInvokers(...known);
+      // Checks the names of every tool known now (MCP servers are connected by then).
+      new ToolCatalog<C>({ entries: known });
+      this.tools = new ToolCatalog<C>({ entries });
     } catch (error) {
       if (!(error instanceof ToolConfigurationError)) throw error;
       throw new ToolConfigurationError(`${this.agent}: ${error.message}`, { cause: error });
     }
-    this.entries = entries;
   }
 }

@@ -54,6 +54,12 @@ export interface Tool<C = any> {
  */
 export const TOOL_SOURCE: unique symbol = Symbol.for('chat-cmpl-stream-handler.toolSource') as any;
 
+/**
+ * A tool source may say whether its list changes: `[TOOL_SOURCE_DYNAMIC]: false` means it never does,
+ * so the engine asks for it once per run instead of before every request.
+ */
+export const TOOL_SOURCE_DYNAMIC: unique symbol = Symbol.for('chat-cmpl-stream-handler.toolSourceDynamic') as any;
+
 /** An object that supplies tools; see {@link TOOL_SOURCE}. */
 export interface ToolSource<C = any> {
   /**
@@ -61,6 +67,11 @@ export interface ToolSource<C = any> {
    * `tools`, so the list may change between requests; names must stay unique across all tools.
    */
   [TOOL_SOURCE](): readonly Tool<C>[] | Promise<readonly Tool<C>[]>;
+  /**
+   * `false` when the list never changes: it is then asked for once per run (synchronous sources: once,
+   * when an Agent is built) and merged once. Absent or `true`: asked before every request.
+   */
+  readonly [TOOL_SOURCE_DYNAMIC]?: boolean;
 }
 
 /** True when `value` implements {@link ToolSource}. */

@@ -143,7 +143,7 @@ describe('nest: toolset discovery', () => {
       expect(error).to.be.instanceOf(ToolConfigurationError);
       expect(error.message).to.equal(
         'Agent "everything": Two tools are named "stock__check_stock": StockTools.checkStock and ShadowStockTools.shadow. ' +
-          'Rename one (@Tool({ name }) or a @Toolset prefix).',
+          'Rename one (@Tool({ name }), a @Toolset prefix, or an MCP label).',
       );
     });
 

@@ -1,12 +1,17 @@
 import { expect } from 'chai';
 import {
+  Agent,
   argsFromToolCall,
+  streamUntilUserInput,
+  TOOL_SOURCE,
+  TOOL_SOURCE_DYNAMIC,
   FunctionTool,
   mergeToolsAndInvokers,
   ToolArgumentsError,
   ToolConfigurationError,
   ToolResult,
 } from 'chat-cmpl-stream-handler';
+import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
 import { rejectionOf } from '../support/helpers.js';
 
 const schema = (name: string, description = name) => ({
@@ -94,5 +99,47 @@ describe('mergeToolsAndInvokers with tool objects of one name', () => {
     expect(error.message).to.equal(
       'Two tools are named "search": DocsTools.search and mcp server "web". Rename one (@Tool({ name }), a @Toolset prefix, or an MCP label).',
     );
+  });
+});
+
+describe('tool sources: static lists are merged once, dynamic ones before every request', () => {
+  let server: ScriptedChatServer;
+  afterEach(async () => server?.close({ force: true }));
+
+  const countingSource = (dynamic: boolean | undefined) => {
+    const source = {
+      listed: 0,
+      [TOOL_SOURCE]() {
+        source.listed++;
+        return [new FunctionTool({ name: 'ping', execute: () => 'pong' })];
+      },
+      ...(dynamic === undefined ? {} : { [TOOL_SOURCE_DYNAMIC]: dynamic }),
+    };
+    return source;
+  };
+  const twoRequests = () => [reply.toolCalls(toolCall('ping', {})), reply.text('done')];
+
+  it('lists a source that says its tools never change once per Agent, however many runs and requests', async () => {
+    server = await ScriptedChatServer.start({ script: [...twoRequests(), ...twoRequests()] });
+    const source = countingSource(false);
+    const agent = new Agent({ client: server.client(), model: 'm', toolsets: [source] });
+    await agent.run('a');
+    await agent.run('b');
+    expect(server.requests).to.have.length(4);
+    expect(source.listed).to.equal(1);
+  });
+
+  it('lists any other source before every request, through an Agent and the function API', async () => {
+    server = await ScriptedChatServer.start({ script: [...twoRequests(), ...twoRequests()] });
+    const forAgent = countingSource(undefined);
+    await new Agent({ client: server.client(), model: 'm', toolsets: [forAgent] }).run('a');
+    expect(forAgent.listed).to.be.at.least(2);
+    const listedByAgent = forAgent.listed;
+    await new Agent({ client: server.client(), model: 'm', toolsets: [forAgent] }).run('b');
+    expect(forAgent.listed - listedByAgent).to.be.at.least(2);
+    const forRun = countingSource(true);
+    server.enqueue(...twoRequests());
+    await streamUntilUserInput({ client: server.client(), model: 'm', messages: [{ role: 'user', content: 'c' }], tools: [forRun] });
+    expect(forRun.listed).to.be.at.least(2);
   });
 });

@@ -284,7 +284,7 @@ describe('buildToolsAndInvokers', () => {
     const clash = new FunctionTool({ name: 'weather__forecast', execute: () => 'x' });
     expect(() => buildToolsAndInvokers(new WeatherTools(new Clock()), clash)).to.throw(
       ToolConfigurationError,
-      'Two tools are named "weather__forecast": WeatherTools.fetchHTTPForecast and entries[1] (tool "weather__forecast").',
+      'Two tools are named "weather__forecast": WeatherTools.fetchHTTPForecast and entries[1] (FunctionTool "weather__forecast").',
     );
   });
 

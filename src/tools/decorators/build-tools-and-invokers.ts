@@ -1,8 +1,8 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import { describeEntry, ToolCatalog } from '../catalog.js';
 import { ToolConfigurationError } from '../errors.js';
-import { withTimeout } from '../timeout.js';
-import { isTool, type Tool, type ToolInvoker } from '../tool.js';
-import { isToolsetInstance, toolsFromToolset } from '../toolset-reader.js';
+import { isTool, TOOL_SOURCE, type Tool, type ToolInvoker } from '../tool.js';
+import { isToolsetInstance } from '../toolset-reader.js';
 
 /** Tool definitions and their invokers, as the function API takes them. */
 export interface ToolsAndInvokers<C = any> {
@@ -25,39 +25,19 @@ export interface ToolsAndInvokers<C = any> {
  * @throws {ToolConfigurationError} when an entry is neither, or two tools share a name (naming both owners).
  */
 export function buildToolsAndInvokers<C = any>(...entries: (object | Tool<C>)[]): ToolsAndInvokers<C> {
-  const tools: ChatCompletionFunctionTool[] = [];
-  const toolInvokers: Record<string, ToolInvoker<C>> = Object.create(null);
-  const owners = new Map<string, string>();
   entries.forEach((entry, index) => {
-    const entryTools: Tool<C>[] = isTool(entry) ? [entry as Tool<C>] : toolsOfToolset<C>(entry, index);
-    for (const tool of entryTools) {
-      const name = tool.schema.function.name;
-      const owner = tool.owner ?? `entries[${index}] (tool "${name}")`;
-      const first = owners.get(name);
-      if (first !== undefined) {
-        throw new ToolConfigurationError(`Two tools are named "${name}": ${first} and ${owner}. Rename one (@Tool({ name }) or a @Toolset prefix).`);
-      }
-      owners.set(name, owner);
-      tools.push(tool.schema);
-      toolInvokers[name] = tool.timeout ? withTimeout(tool.invoke, tool.timeout, name) : tool.invoke;
+    if (!isTool(entry) && !isToolsetInstance(entry)) {
+      throw new ToolConfigurationError(
+        `entries[${index}] is ${describeEntry(entry)}, which is neither a Tool object nor an instance of a @Toolset class. ` +
+          'MCP toolsets list their tools asynchronously: pass those in `tools` or to an Agent instead.',
+      );
     }
   });
-  return { tools, toolInvokers };
-}
-
-function toolsOfToolset<C>(entry: unknown, index: number): Tool<C>[] {
-  if (!isToolsetInstance(entry)) {
-    throw new ToolConfigurationError(
-      `entries[${index}] is ${describeEntry(entry)}, which is neither a Tool object nor an instance of a @Toolset class. ` +
-        'MCP toolsets list their tools asynchronously: pass those in `tools` or to an Agent instead.',
-    );
-  }
-  return toolsFromToolset<C>(entry);
-}
-
-function describeEntry(entry: unknown): string {
-  if (entry === null) return 'null';
-  if (typeof entry !== 'object') return typeof entry;
-  const ctor = (entry as object).constructor;
-  return typeof ctor === 'function' && ctor !== Object ? `an instance of ${ctor.name}` : 'a plain object';
+  const catalog = new ToolCatalog<C>({ entries, label: 'entries' });
+  // Static entries only, so the catalog's tools are known now.
+  const tools = catalog[TOOL_SOURCE]() as Tool<C>[];
+  return {
+    tools: tools.map((tool) => tool.schema),
+    toolInvokers: Object.assign(Object.create(null), Object.fromEntries(tools.map((tool) => [tool.schema.function.name, tool.invoke]))),
+  };
 }

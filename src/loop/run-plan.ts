@@ -1,0 +1,89 @@
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
+import { HookTable } from '../hooks/hook-table.js';
+import { STREAM_EVENT_TYPES } from '../run/event-names.js';
+import type { StreamEventType } from '../run/stream-events.js';
+import { ToolCatalog } from '../tools/catalog.js';
+import { responseFormatFromClass } from '../tools/response-format.js';
+import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
+import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+
+const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
+
+/** A run's options, checked once, with the defaults filled in and what they imply built. */
+export interface RunPlan<C, O> {
+  readonly options: StreamUntilUserInputOptions<C, O>;
+  readonly hooks: HookTable;
+  readonly tools: ToolCatalog<C>;
+  readonly maxIterations: number;
+  readonly policy: ToolErrorPolicy;
+  /** Tool calls of one message run at once. */
+  readonly concurrency: number;
+  /** The `response_format` asked for by `outputType`, unless `params.response_format` is set. */
+  readonly responseFormat: ResponseFormatJSONSchema | undefined;
+  /** Stream events somebody listens to: only these are built. */
+  readonly wantedStreamEvents: ReadonlySet<StreamEventType>;
+}
+
+/**
+ * Checks every option and builds the plan of a run.
+ *
+ * @param streamEvents - whether the run's consumer takes every stream event (the events generator).
+ * @throws {TypeError} listing every malformed option; {@link ToolConfigurationError} for tools that
+ *   do not fit together; `TypeError` for a handler that is not an object.
+ */
+export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, streamEvents: boolean): RunPlan<C, O> {
+  checkOptions(options);
+  const hooks = new HookTable(handlerList(options.streamHandler));
+  return {
+    options,
+    hooks,
+    tools: new ToolCatalog<C>({
+      paramsTools: options.params?.tools,
+      entries: options.tools,
+      toolInvokers: options.toolInvokers,
+      hasFallbackInvoker: options.fallbackInvoker !== undefined,
+    }),
+    maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+    policy: options.onToolError ?? DEFAULT_TOOL_ERROR_POLICY,
+    concurrency: concurrencyOf(options.parallelToolCalls),
+    responseFormat: options.outputType && !options.params?.response_format ? responseFormatFromClass(options.outputType) : undefined,
+    wantedStreamEvents: streamEvents ? ALL_STREAM_EVENTS : new Set(STREAM_EVENT_TYPES.filter((type) => hooks.has(type))),
+  };
+}
+
+function handlerList(handler: StreamUntilUserInputOptions['streamHandler']): readonly object[] {
+  if (handler === undefined || handler === null) return [];
+  return Array.isArray(handler) ? handler : [handler as object];
+}
+
+function concurrencyOf(parallel: boolean | number | undefined): number {
+  if (parallel === undefined || parallel === true) return Number.POSITIVE_INFINITY;
+  if (parallel === false) return 1;
+  return parallel;
+}
+
+/** Every problem with the options, in one message. */
+function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
+  if (!options || typeof options !== 'object') throw new TypeError('streamUntilUserInput needs an options object { client, model, messages, ... }.');
+  const problems: string[] = [];
+  if (!options.client || typeof options.client.chat?.completions?.create !== 'function') {
+    problems.push('client must be an OpenAI instance (new OpenAI({ apiKey })).');
+  }
+  if (typeof options.model !== 'string' || options.model === '') problems.push('model must be a non-empty string, e.g. "gpt-4.1-nano".');
+  if (!Array.isArray(options.messages)) problems.push('messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }].');
+  const max = options.maxIterations;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxIterations must be a positive integer, got ${String(max)}.`);
+  const instructions = options.instructions;
+  if (instructions !== undefined && typeof instructions !== 'string' && typeof instructions !== 'function') {
+    problems.push('instructions must be a string or a function of the context returning one.');
+  }
+  const policy = options.onToolError;
+  if (policy !== undefined && policy !== 'emit' && policy !== 'raise' && policy !== 'abort') {
+    problems.push(`onToolError must be 'emit', 'raise' or 'abort', got ${JSON.stringify(policy)}.`);
+  }
+  const parallel = options.parallelToolCalls;
+  if (parallel !== undefined && typeof parallel !== 'boolean' && !(Number.isInteger(parallel) && parallel >= 1)) {
+    problems.push(`parallelToolCalls must be true, false or a positive integer, got ${String(parallel)}.`);
+  }
+  if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
+}

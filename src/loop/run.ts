@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletion, ChatCompletionAssistantMessageParam, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { HookTable } from '../hooks/hook-table.js';
+import { RunAbortedError } from '../run/errors.js';
+import type { LifecycleEvent } from '../run/lifecycle-events.js';
+import type { RunInfo } from '../run/run-info.js';
+import type { StreamEvent } from '../run/stream-events.js';
+import { StreamResult } from '../run/stream-result.js';
+import { childController } from './abort.js';
+import { toAssistantParam, toolMessage } from './messages.js';
+import type { StreamUntilUserInputOptions } from './options.js';
+import type { StreamEventConsumer } from './turn-stream.js';
+
+/** Where the engine delivers lifecycle events after their hooks ran. */
+export interface EventSink {
+  /** Whether `stream.event`s are wanted (hooks get stream events either way). */
+  readonly streamEvents: boolean;
+  /** Receives each event; a returned promise holds the run until it settles (backpressure). */
+  emit(event: LifecycleEvent): void | Promise<void>;
+}
+
+/**
+ * The state of one run: its history, usages and completions, its abort signal, and the one way its
+ * events go out ({@link deliver}: the hooks first, then the sink).
+ */
+export class Run<C, O> {
+  readonly runId = randomUUID();
+  readonly messages: ChatCompletionMessageParam[] = [];
+  readonly usages: CompletionUsage[] = [];
+  readonly completions: ChatCompletion[] = [];
+  readonly signal: AbortSignal;
+  private readonly controller: AbortController;
+  private readonly disposeController: () => void;
+  private hooks: HookTable | undefined;
+  private runInfo: RunInfo<C>;
+
+  /** @param stop - aborts the run like `options.signal`, for adapters whose consumer went away. */
+  constructor(
+    options: StreamUntilUserInputOptions<C, O> | undefined,
+    private readonly sink: EventSink,
+    private readonly stop?: AbortSignal,
+  ) {
+    const { controller, dispose } = childController(options?.signal);
+    this.controller = controller;
+    this.disposeController = dispose;
+    this.signal = controller.signal;
+    if (stop?.aborted) this.onStop();
+    else stop?.addEventListener('abort', this.onStop, { once: true });
+    this.runInfo = { runId: this.runId, iteration: 0, context: options?.context as C, signal: this.signal };
+  }
+
+  /** What hooks receive beside each event. */
+  get info(): RunInfo<C> {
+    return this.runInfo;
+  }
+
+  /** Hooks get the events from now on (before, only the sink does: the options were not checked yet). */
+  useHooks(hooks: HookTable): void {
+    this.hooks = hooks;
+  }
+
+  /** Starts request `iteration`: hooks see it in `run.iteration`. */
+  enterIteration(iteration: number): void {
+    this.runInfo = { ...this.runInfo, iteration };
+  }
+
+  /** @throws the abort reason once the run is aborted. */
+  throwIfAborted(): void {
+    if (this.signal.aborted) throw this.signal.reason;
+  }
+
+  /**
+   * Hands an event to the hooks, then to the sink; a promise only when one of them awaits. A
+   * `stream.event` reaches hooks as the stream event itself, and the sink only when it wants them.
+   */
+  deliver(event: LifecycleEvent): void | Promise<void> {
+    const isStream = event.type === 'stream.event';
+    const hooked = this.hooks?.dispatch(isStream ? event.event : event, this.runInfo);
+    if (isStream && !this.sink.streamEvents) return hooked;
+    if (hooked) return hooked.then(() => this.sink.emit(event));
+    return this.sink.emit(event);
+  }
+
+  /**
+   * Delivers the terminal event: to the sink even when a hook fails, since the reader waits for it.
+   * @returns what a hook threw, if one did.
+   */
+  async deliverLast(event: LifecycleEvent): Promise<unknown> {
+    let hookError: unknown;
+    try {
+      await this.hooks?.dispatch(event, this.runInfo);
+    } catch (error) {
+      hookError = error ?? new Error('A hook threw undefined.');
+    }
+    await this.sink.emit(event);
+    return hookError;
+  }
+
+  /** Delivers the stream events of request `iteration` (see {@link deliver}). */
+  streamConsumer(iteration: number): StreamEventConsumer {
+    return (event: StreamEvent) => this.deliver({ type: 'stream.event', iteration, event });
+  }
+
+  /** Appends the answer of a request to the history; returns the assistant message as sent back. */
+  recordCompletion(completion: ChatCompletion): ChatCompletionAssistantMessageParam {
+    const assistantMessage = toAssistantParam(completion.choices[0]!.message);
+    this.messages.push(assistantMessage);
+    this.completions.push(completion);
+    if (completion.usage) this.usages.push(completion.usage);
+    return assistantMessage;
+  }
+
+  /** Appends one tool message per call, in the model's order. */
+  recordToolResults(callIds: readonly string[], contents: readonly string[]): void {
+    callIds.forEach((id, index) => this.messages.push(toolMessage(id, contents[index]!)));
+  }
+
+  /** The outcome of a run that completed. */
+  result(parsed?: O): StreamResult<O> {
+    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed);
+  }
+
+  /** Aborts whatever is still running with `reason` (no-op once aborted). */
+  abort(reason: unknown): void {
+    if (!this.signal.aborted) this.controller.abort(reason);
+  }
+
+  /** Ends the run's signal and stops following the caller's. */
+  dispose(): void {
+    this.abort(new Error('The run ended.'));
+    this.disposeController();
+    this.stop?.removeEventListener('abort', this.onStop);
+  }
+
+  private readonly onStop = (): void => {
+    this.abort(new RunAbortedError(new Error('The consumer stopped reading the run events.')));
+  };
+}
