@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, UnknownToolError } from '../tools/errors.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
@@ -46,7 +47,10 @@ export interface BatchContext<C> {
  */
 export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolCall[], ctx: BatchContext<C>): Promise<BatchOutcome> {
   const contents: string[] = new Array(calls.length);
+  // One listener on the run's signal per batch; each call (and each tool, a timeout, an MCP request)
+  // then listens to the batch's signal, which lives only as long as the batch: no leak to warn about.
   const { controller, dispose } = childController(ctx.signal);
+  setMaxListeners(0, controller.signal);
   let fatal: BatchOutcome['fatal'];
   let next = 0;
 
