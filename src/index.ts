@@ -13,6 +13,7 @@ export { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY, EVENT_BUFFER_SIZE } 
 export type {
   RunSettings,
   StreamUntilUserInputOptions,
+  WithContext,
   ToolErrorPolicy,
   ChatParams,
   ToolCallOutputInfo,
@@ -49,7 +50,7 @@ export * from './hooks/hook-decorators.js';
 export type { HookEventType } from './run/event-names.js';
 
 export { Agent } from './agent/agent.js';
-export type { AgentOptions, AgentRunOptions } from './agent/agent.js';
+export type { AgentOptions, AgentRunOptions, AgentRunArguments } from './agent/agent.js';
 
 // --- decorator layer (tools) ---
 export { Toolset } from './tools/decorators/toolset.decorator.js';

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { streamUntilUserInputEvents } from '../loop/engine.js';
-import type { RunSettings, StreamUntilUserInputOptions } from '../loop/options.js';
+import type { RunSettings, StreamUntilUserInputOptions, WithContext } from '../loop/options.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamResult } from '../run/stream-result.js';
@@ -32,6 +32,17 @@ export interface AgentRunOptions<C = any> {
   /** Overrides the agent's `maxIterations` for this run. */
   maxIterations?: number;
 }
+
+/**
+ * The options argument of {@link Agent.run} and {@link Agent.stream}: optional while the agent's
+ * context type is `any`, required with its `context` once the type is given (`new Agent<Session>(...)`
+ * or inferred from typed tools).
+ */
+export type AgentRunArguments<C> = unknown extends C
+  ? [runOptions?: AgentRunOptions<C>]
+  : undefined extends C
+    ? [runOptions?: AgentRunOptions<C>]
+    : [runOptions: AgentRunOptions<C> & { context: C }];
 
 /**
  * Holds what a conversation needs — client, model, instructions, toolsets, handlers — and runs it.
@@ -65,17 +76,17 @@ export class Agent<C = any, O = unknown> {
   }
 
   /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
-  run(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): Promise<StreamResult<O>> {
-    return streamUntilUserInput(this.engineOptions(input, runOptions));
+  run(input: string | readonly ChatCompletionMessageParam[], ...[runOptions]: AgentRunArguments<C>): Promise<StreamResult<O>> {
+    return streamUntilUserInput<C, O>(this.engineOptions(input, runOptions ?? {}));
   }
 
   /** The run's lifecycle events as they happen (ends with `run.completed` or `run.failed`). */
-  stream(input: string | readonly ChatCompletionMessageParam[], runOptions: AgentRunOptions<C> = {}): AsyncGenerator<LifecycleEvent, void, undefined> {
-    return streamUntilUserInputEvents(this.engineOptions(input, runOptions));
+  stream(input: string | readonly ChatCompletionMessageParam[], ...[runOptions]: AgentRunArguments<C>): AsyncGenerator<LifecycleEvent, void, undefined> {
+    return streamUntilUserInputEvents<C, O>(this.engineOptions(input, runOptions ?? {}));
   }
 
-  /** The engine's options for one run; anything wrong with them is reported by the run itself. */
-  private engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): StreamUntilUserInputOptions<C, O> {
+  /** The engine's options for one run (`run()`'s signature required a context where one is due); what is wrong with them is reported by the run. */
+  private engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): StreamUntilUserInputOptions<C, O> & WithContext<C> {
     // The agent's tools (with their toolInvokers) are in its catalog; every other setting goes through as is.
     const { toolsets: _toolsets, tools: _tools, toolInvokers: _toolInvokers, handlers, ...settings } = this.options;
     return {
@@ -87,6 +98,6 @@ export class Agent<C = any, O = unknown> {
       context: run.context,
       signal: run.signal,
       maxIterations: run.maxIterations ?? settings.maxIterations,
-    };
+    } as StreamUntilUserInputOptions<C, O> & WithContext<C>;
   }
 }

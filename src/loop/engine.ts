@@ -8,7 +8,7 @@ import { EVENT_BUFFER_SIZE } from './defaults.js';
 import { EventQueue } from './event-queue.js';
 import { failRun } from './fail-run.js';
 import { requestCompletion } from './model-request.js';
-import type { StreamUntilUserInputOptions } from './options.js';
+import type { StreamUntilUserInputOptions, WithContext } from './options.js';
 import { Run, type EventSink } from './run.js';
 import { planRun, type RunPlan } from './run-plan.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
@@ -76,7 +76,7 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
  * ```
  */
 export async function* streamUntilUserInputEvents<C = any, O = unknown>(
-  options: StreamUntilUserInputOptions<C, O>,
+  options: StreamUntilUserInputOptions<C, O> & WithContext<C>,
 ): AsyncGenerator<LifecycleEvent, void, undefined> {
   const queue = new EventQueue<LifecycleEvent>(EVENT_BUFFER_SIZE);
   const stop = new AbortController();

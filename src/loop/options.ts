@@ -92,6 +92,14 @@ export interface RunSettings<C = any, O = unknown> {
   outputType?: OutputType<O>;
 }
 
+/**
+ * Makes `context` required once the context type `C` is known: given explicitly
+ * (`streamUntilUserInput<Session>(...)`, `new Agent<Session>(...)`) or inferred from typed tools
+ * (`FunctionTool` whose `execute` takes a `Session`). While `C` is `any`, `unknown` or `undefined`,
+ * `context` stays optional. A forgotten context is then a compile error, not `undefined` in a tool.
+ */
+export type WithContext<C> = unknown extends C ? { context?: C } : undefined extends C ? { context?: C } : { context: C };
+
 /** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
 export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSettings<C, O> {
   /** The conversation so far. It is copied, never mutated. */

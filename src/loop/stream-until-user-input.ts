@@ -1,12 +1,13 @@
 import { runEngine } from './engine.js';
-import type { StreamUntilUserInputOptions } from './options.js';
+import type { StreamUntilUserInputOptions, WithContext } from './options.js';
 import type { StreamResult } from '../run/stream-result.js';
 
 const NO_EVENTS = { streamEvents: false, emit: () => {} };
 
 /**
  * Streams a completion, runs the tool calls, feeds the results back and repeats until the model
- * stops asking for tools. Hooks on `streamHandler` see every event.
+ * stops asking for tools. Hooks on `streamHandler` see every event. Once the context type is known
+ * (typed tools, or `streamUntilUserInput<Session>(...)`), `context` is required ({@link WithContext}).
  *
  * @returns the run's {@link StreamResult}.
  * @throws the error that ended the run, with the messages produced so far in `error.messages`
@@ -23,7 +24,7 @@ const NO_EVENTS = { streamEvents: false, emit: () => {} };
  * console.log(result.finalContent, result.totalUsage);
  * ```
  */
-export async function streamUntilUserInput<C = any, O = unknown>(options: StreamUntilUserInputOptions<C, O>): Promise<StreamResult<O>> {
+export async function streamUntilUserInput<C = any, O = unknown>(options: StreamUntilUserInputOptions<C, O> & WithContext<C>): Promise<StreamResult<O>> {
   const outcome = await runEngine(options, NO_EVENTS);
   if (outcome.result) return outcome.result;
   throw outcome.error;
