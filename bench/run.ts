@@ -63,7 +63,7 @@ async function main() {
     },
     'events generator, reading content.delta': async () => {
       let text = '';
-      for await (const event of streamUntilUserInputEvents({ client, model, messages })) {
+      for await (const event of streamUntilUserInputEvents({ client, model, messages, streamEvents: ['content.delta'] })) {
         if (event.type === 'stream.event' && event.event.type === 'content.delta') text += event.event.delta;
       }
     },

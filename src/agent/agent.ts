@@ -31,6 +31,8 @@ export interface AgentRunOptions<C = any> {
   handlers?: readonly object[];
   /** Overrides the agent's `maxIterations` for this run. */
   maxIterations?: number;
+  /** Which stream events {@link Agent.stream} yields; see {@link StreamUntilUserInputOptions.streamEvents}. */
+  streamEvents?: StreamUntilUserInputOptions['streamEvents'];
 }
 
 /**
@@ -98,6 +100,7 @@ export class Agent<C = any, O = unknown> {
       context: run.context,
       signal: run.signal,
       maxIterations: run.maxIterations ?? settings.maxIterations,
+      streamEvents: run.streamEvents,
     } as StreamUntilUserInputOptions<C, O> & WithContext<C>;
   }
 }

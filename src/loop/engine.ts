@@ -32,7 +32,7 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
   const run = new Run<C, O>(options, sink, stop);
   try {
     const plan = planRun(options, sink.streamEvents);
-    run.useHooks(plan.hooks);
+    run.usePlan(plan);
     await startHistory(run, plan);
     for (let iteration = 0; ; iteration++) {
       run.throwIfAborted();
@@ -65,7 +65,8 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
  * The engine as an async generator of lifecycle events: every event of the run in order, ending
  * with exactly one `run.completed` or `run.failed` (it does not throw for a failed run). Hooks run
  * before each event is yielded. Stopping the iteration early (`break`) aborts the request and the
- * running tools.
+ * running tools. `options.streamEvents` selects the stream events yielded (all by default): a reader
+ * that wants only `content.delta` should say so, since an event nobody asks for is never built.
  *
  * @example
  * ```ts
@@ -83,7 +84,10 @@ export async function* streamUntilUserInputEvents<C = any, O = unknown>(
   const run = runEngine(options, { streamEvents: true, emit: (event) => queue.push(event) }, stop.signal).finally(() => queue.close());
   let finished = false;
   try {
-    for (let event = await queue.next(); event !== null; event = await queue.next()) {
+    for (;;) {
+      // Buffered events are taken without a promise; only an empty queue is awaited.
+      const event = queue.take() ?? (await queue.next());
+      if (event === null) break;
       if (event.type === 'run.completed' || event.type === 'run.failed') finished = true;
       yield event;
     }

@@ -25,20 +25,29 @@ export class EventQueue<T> {
     this.notifyReader();
   }
 
-  /** The next item, or `null` when closed and drained. */
-  async next(): Promise<T | null> {
-    for (;;) {
-      if (this.read < this.items.length) return this.items[this.read++]!;
-      this.items = [];
-      this.read = 0;
-      const wake = this.wakeWriter;
-      if (wake) {
-        this.wakeWriter = undefined;
-        wake();
-      }
-      if (this.closed) return null;
-      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+  /** The next item if one is buffered, else `undefined` (never waits). */
+  take(): T | undefined {
+    if (this.read < this.items.length) return this.items[this.read++]!;
+    return undefined;
+  }
+
+  /**
+   * The next item, or `null` when closed and drained. A plain promise rather than an async function:
+   * the events generator calls it for every event its reader waits on.
+   */
+  next(): Promise<T | null> {
+    const item = this.take();
+    if (item !== undefined) return Promise.resolve(item);
+    this.items = [];
+    this.read = 0;
+    const wake = this.wakeWriter;
+    if (wake) {
+      this.wakeWriter = undefined;
+      wake();
     }
+    if (this.closed) return Promise.resolve(null);
+    // Woken by push (an item is there) or by close (none is).
+    return new Promise<T | null>((resolve) => (this.wakeReader = () => resolve(this.take() ?? null)));
   }
 
   private notifyReader(): void {

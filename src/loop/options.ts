@@ -4,6 +4,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { ToolEntry, ToolInvokers } from '../tools/catalog.js';
+import type { StreamEventType } from '../run/stream-events.js';
 import type { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
@@ -116,4 +117,12 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSe
   context?: C;
   /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
   signal?: AbortSignal;
+  /**
+   * Which stream events `streamUntilUserInputEvents` (and `Agent.stream`) yields as `stream.event`:
+   * all (`true`), none (`false`), or the listed types. An event type nobody asks for is never built,
+   * so a reader that uses only `content.delta` should list just that. Hooks get the events they listen
+   * to either way; `streamUntilUserInput` ignores it.
+   * @defaultValue `true`
+   */
+  streamEvents?: boolean | readonly StreamEventType[];
 }

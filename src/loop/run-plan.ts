@@ -8,6 +8,7 @@ import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
+const NO_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set();
 
 /** A run's options, checked once, with the defaults filled in and what they imply built. */
 export interface RunPlan<C, O> {
@@ -20,20 +21,23 @@ export interface RunPlan<C, O> {
   readonly concurrency: number;
   /** The `response_format` asked for by `outputType`, unless `params.response_format` is set. */
   readonly responseFormat: ResponseFormatJSONSchema | undefined;
-  /** Stream events somebody listens to: only these are built. */
+  /** Stream events the sink takes as `stream.event`s. */
+  readonly yieldedStreamEvents: ReadonlySet<StreamEventType>;
+  /** Stream events somebody (the sink or a hook) listens to: only these are built. */
   readonly wantedStreamEvents: ReadonlySet<StreamEventType>;
 }
 
 /**
  * Checks every option and builds the plan of a run.
  *
- * @param streamEvents - whether the run's consumer takes every stream event (the events generator).
+ * @param sinkTakesStreamEvents - whether the run's consumer takes stream events (the events generator).
  * @throws {TypeError} listing every malformed option; {@link ToolConfigurationError} for tools that
  *   do not fit together; `TypeError` for a handler that is not an object.
  */
-export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, streamEvents: boolean): RunPlan<C, O> {
+export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, sinkTakesStreamEvents: boolean): RunPlan<C, O> {
   checkOptions(options);
   const hooks = new HookTable(handlerList(options.streamHandler));
+  const yielded = sinkTakesStreamEvents ? streamEventSelection(options.streamEvents) : NO_STREAM_EVENTS;
   return {
     options,
     hooks,
@@ -47,8 +51,15 @@ export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, stream
     policy: options.onToolError ?? DEFAULT_TOOL_ERROR_POLICY,
     concurrency: concurrencyOf(options.parallelToolCalls),
     responseFormat: options.outputType && !options.params?.response_format ? responseFormatFromClass(options.outputType) : undefined,
-    wantedStreamEvents: streamEvents ? ALL_STREAM_EVENTS : new Set(STREAM_EVENT_TYPES.filter((type) => hooks.has(type))),
+    yieldedStreamEvents: yielded,
+    wantedStreamEvents: new Set(STREAM_EVENT_TYPES.filter((type) => yielded.has(type) || hooks.has(type))),
   };
+}
+
+function streamEventSelection(choice: StreamUntilUserInputOptions['streamEvents']): ReadonlySet<StreamEventType> {
+  if (choice === undefined || choice === true) return ALL_STREAM_EVENTS;
+  if (choice === false) return NO_STREAM_EVENTS;
+  return new Set(choice);
 }
 
 function handlerList(handler: StreamUntilUserInputOptions['streamHandler']): readonly object[] {
@@ -84,6 +95,12 @@ function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
   const parallel = options.parallelToolCalls;
   if (parallel !== undefined && typeof parallel !== 'boolean' && !(Number.isInteger(parallel) && parallel >= 1)) {
     problems.push(`parallelToolCalls must be true, false or a positive integer, got ${String(parallel)}.`);
+  }
+  const streamEvents = options.streamEvents;
+  if (streamEvents !== undefined && typeof streamEvents !== 'boolean') {
+    const unknown = Array.isArray(streamEvents) ? streamEvents.filter((type) => !ALL_STREAM_EVENTS.has(type)) : undefined;
+    if (!unknown) problems.push(`streamEvents must be true, false or an array of stream event types, got ${String(streamEvents)}.`);
+    else if (unknown.length > 0) problems.push(`streamEvents names unknown stream event types (${unknown.join(', ')}); known: ${STREAM_EVENT_TYPES.join(', ')}.`);
   }
   if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
 }

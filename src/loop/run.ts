@@ -5,16 +5,17 @@ import type { HookTable } from '../hooks/hook-table.js';
 import { RunAbortedError } from '../run/errors.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { RunInfo } from '../run/run-info.js';
-import type { StreamEvent } from '../run/stream-events.js';
+import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 import { StreamResult } from '../run/stream-result.js';
 import { childController } from './abort.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
+import type { RunPlan } from './run-plan.js';
 import type { StreamEventConsumer } from './turn-stream.js';
 
 /** Where the engine delivers lifecycle events after their hooks ran. */
 export interface EventSink {
-  /** Whether `stream.event`s are wanted (hooks get stream events either way). */
+  /** Whether it takes `stream.event`s (those `options.streamEvents` selects; hooks get stream events either way). */
   readonly streamEvents: boolean;
   /** Receives each event; a returned promise holds the run until it settles (backpressure). */
   emit(event: LifecycleEvent): void | Promise<void>;
@@ -33,6 +34,7 @@ export class Run<C, O> {
   private readonly controller: AbortController;
   private readonly disposeController: () => void;
   private hooks: HookTable | undefined;
+  private yielded: ReadonlySet<StreamEventType> = new Set();
   private runInfo: RunInfo<C>;
 
   /** @param stop - aborts the run like `options.signal`, for adapters whose consumer went away. */
@@ -55,9 +57,10 @@ export class Run<C, O> {
     return this.runInfo;
   }
 
-  /** Hooks get the events from now on (before, only the sink does: the options were not checked yet). */
-  useHooks(hooks: HookTable): void {
-    this.hooks = hooks;
+  /** Hooks and the sink get events as the plan says from now on (before, only the sink gets the terminal event). */
+  usePlan(plan: RunPlan<C, O>): void {
+    this.hooks = plan.hooks;
+    this.yielded = plan.yieldedStreamEvents;
   }
 
   /** Starts request `iteration`: hooks see it in `run.iteration`. */
@@ -77,7 +80,7 @@ export class Run<C, O> {
   deliver(event: LifecycleEvent): void | Promise<void> {
     const isStream = event.type === 'stream.event';
     const hooked = this.hooks?.dispatch(isStream ? event.event : event, this.runInfo);
-    if (isStream && !this.sink.streamEvents) return hooked;
+    if (isStream && !this.yielded.has(event.event.type)) return hooked;
     if (hooked) return hooked.then(() => this.sink.emit(event));
     return this.sink.emit(event);
   }
