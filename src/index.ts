@@ -18,6 +18,7 @@ export type {
   Instructions,
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/turn-stream.js';
+export { ChatCmplError } from './errors/chat-cmpl-error.js';
 export {
   RunError,
   MaxIterationsReached,
