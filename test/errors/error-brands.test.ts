@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ToolConfigurationError } from 'chat-cmpl-stream-handler';
-import { ENTRIES, importFirstCopy, importSecondCopy, type EntryName } from '../support/package-copies.js';
+import { ENTRIES, importEsm, requireCommonJs, type EntryName } from '../support/package-copies.js';
 
 type Entry = Record<string, any>;
 
@@ -45,27 +45,27 @@ function errorClasses(module: Entry): [string, Function][] {
   );
 }
 
-describe('errors: one base, recognised across two copies of the package', () => {
-  let first: Record<EntryName, Entry>;
-  let second: Record<EntryName, Entry>;
+describe('errors: one base, recognised across the ESM and the CommonJS copy of the package', () => {
+  let esm: Record<EntryName, Entry>;
+  let cjs: Record<EntryName, Entry>;
 
   before(async () => {
-    first = await loadAll(importFirstCopy);
-    second = await loadAll(importSecondCopy);
-    expect(second.core['ToolTimeoutError']).to.not.equal(first.core['ToolTimeoutError'], 'the two copies must be distinct modules');
+    esm = await loadAll(importEsm);
+    cjs = await loadAll(requireCommonJs);
+    expect(cjs.core['ToolTimeoutError']).to.not.equal(esm.core['ToolTimeoutError'], 'the two copies must be distinct modules');
   });
 
   it('every exported error class extends ChatCmplError and is covered here', () => {
-    const exported = ENTRY_NAMES.flatMap((entry) => errorClasses(first[entry]).map(([name]) => name));
+    const exported = ENTRY_NAMES.flatMap((entry) => errorClasses(esm[entry]).map(([name]) => name));
     expect(exported.filter((name) => name !== 'ChatCmplError').sort()).to.deep.equal(Object.keys(FACTORIES).sort());
     for (const [name, { entry, make }] of Object.entries(FACTORIES)) {
-      expect(make(first[entry]), name).to.be.instanceOf(first.core['ChatCmplError']);
+      expect(make(esm[entry]), name).to.be.instanceOf(esm.core['ChatCmplError']);
     }
   });
 
   it('names each error after its class; RunAbortedError keeps the platform name AbortError', () => {
     for (const [name, { entry, make }] of Object.entries(FACTORIES)) {
-      const error = make(first[entry]);
+      const error = make(esm[entry]);
       expect(error.name, name).to.equal(name === 'RunAbortedError' ? 'AbortError' : name);
       expect(Object.keys(error), `${name} has no enumerable name`).to.not.include('name');
       expect(String(error)).to.match(new RegExp(`^${error.name}: `));
@@ -73,11 +73,11 @@ describe('errors: one base, recognised across two copies of the package', () => 
   });
 
   for (const [from, to] of [
-    ['first', 'second'],
-    ['second', 'first'],
+    ['esm', 'cjs'],
+    ['cjs', 'esm'],
   ] as const) {
     it(`an error made by the ${from} copy is an instance of the ${to} copy's class and of its bases`, () => {
-      const copies = { first, second };
+      const copies = { esm, cjs };
       for (const [name, { entry, make, bases }] of Object.entries(FACTORIES)) {
         const error = make(copies[from][entry]);
         const other = copies[to];
@@ -90,25 +90,25 @@ describe('errors: one base, recognised across two copies of the package', () => 
   }
 
   it('does not mistake one error class for another, nor foreign values for library errors', () => {
-    const timeout = new second.core['ToolTimeoutError']('slow', 50);
-    expect(timeout instanceof first.core['ToolArgumentsError']).to.equal(false);
-    expect(timeout instanceof first.core['RunError']).to.equal(false);
-    expect(new second.core['MaxIterationsReached'](2) instanceof first.core['ToolCallError']).to.equal(false);
+    const timeout = new cjs.core['ToolTimeoutError']('slow', 50);
+    expect(timeout instanceof esm.core['ToolArgumentsError']).to.equal(false);
+    expect(timeout instanceof esm.core['RunError']).to.equal(false);
+    expect(new cjs.core['MaxIterationsReached'](2) instanceof esm.core['ToolCallError']).to.equal(false);
     for (const value of [new Error('x'), { name: 'ToolTimeoutError', message: 'x' }, 'ToolTimeoutError', null, undefined, 42]) {
-      expect(value instanceof first.core['ChatCmplError']).to.equal(false);
-      expect(value instanceof first.core['ToolTimeoutError']).to.equal(false);
+      expect(value instanceof esm.core['ChatCmplError']).to.equal(false);
+      expect(value instanceof esm.core['ToolTimeoutError']).to.equal(false);
     }
   });
 
   it("a user's subclass has its own name, is matched by its library bases in both copies, and is itself a plain class", () => {
-    const Base: typeof ToolConfigurationError = first.core['ToolConfigurationError'];
+    const Base: typeof ToolConfigurationError = esm.core['ToolConfigurationError'];
     class TenantToolsError extends Base {}
     const error = new TenantToolsError('tenant 7 has no tools');
     expect(error.name).to.equal('TenantToolsError');
     expect(error).to.be.instanceOf(TenantToolsError);
-    expect(error instanceof second.core['ToolConfigurationError']).to.equal(true);
-    expect(error instanceof second.core['ChatCmplError']).to.equal(true);
+    expect(error instanceof cjs.core['ToolConfigurationError']).to.equal(true);
+    expect(error instanceof cjs.core['ChatCmplError']).to.equal(true);
     expect(new Base('plain') instanceof TenantToolsError).to.equal(false);
-    expect(new second.core['ToolConfigurationError']('other copy') instanceof TenantToolsError).to.equal(false);
+    expect(new cjs.core['ToolConfigurationError']('other copy') instanceof TenantToolsError).to.equal(false);
   });
 });

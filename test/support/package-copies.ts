@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 
 /** The package's entries, as users import them. */
 export const ENTRIES = {
@@ -12,32 +11,17 @@ export const ENTRIES = {
 
 export type EntryName = keyof typeof ENTRIES;
 
-const DIST_FILES: Record<EntryName, string> = {
-  core: 'index.js',
-  testing: 'testing/index.js',
-  mcp: 'mcp/index.js',
-  anthropic: 'providers/anthropic/index.js',
-  nest: 'nest/index.js',
-};
+const require = createRequire(import.meta.url);
 
-let copied: URL | undefined;
-
-/**
- * Loads an entry from a second copy of the built package (dist/ copied under build/), as when an
- * app ends up with two copies of the package in one process.
- */
-export async function importSecondCopy(entry: EntryName): Promise<any> {
-  if (!copied) {
-    const root = new URL('../../', import.meta.url);
-    const target = new URL('second-copy/dist/', root);
-    mkdirSync(fileURLToPath(target), { recursive: true });
-    cpSync(fileURLToPath(new URL('../dist/', root)), fileURLToPath(target), { recursive: true });
-    copied = target;
-  }
-  return import(pathToFileURL(fileURLToPath(new URL(DIST_FILES[entry], copied))).href);
+/** An entry's ESM build, as `import` loads it (the copy every other test uses). */
+export async function importEsm(entry: EntryName): Promise<any> {
+  return import(ENTRIES[entry]);
 }
 
-/** Loads an entry the ordinary way (the copy every other test uses). */
-export async function importFirstCopy(entry: EntryName): Promise<any> {
-  return import(ENTRIES[entry]);
+/**
+ * The same entry's CommonJS build, as `require()` loads it: a second copy of the package in this
+ * process, as when an ESM test loads a CommonJS app.
+ */
+export async function requireCommonJs(entry: EntryName): Promise<any> {
+  return require(ENTRIES[entry]);
 }
