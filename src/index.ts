@@ -21,6 +21,7 @@ export type {
   Instructions,
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/openai-sdk.js';
+export { ChatCmplError } from './errors/chat-cmpl-error.js';
 export {
   RunError,
   MaxIterationsReached,

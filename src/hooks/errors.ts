@@ -1,9 +1,11 @@
 import { RunError, errorMessage } from '../run/errors.js';
+import { brandError } from '../errors/chat-cmpl-error.js';
 
 /** A hook threw or rejected; the run fails with this error. `cause` is what the hook threw. */
 export class HookError extends RunError {
-  /** Always `'HookError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'HookError';
+  static {
+    brandError(this, 'HookError');
+  }
   constructor(
     /** `Class.method` of the hook. */
     readonly hook: string,

@@ -8,6 +8,7 @@ import { errorMessage } from '../run/errors.js';
 import type { EventQueue } from './event-queue.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */
 export interface BatchOutcome {
@@ -18,9 +19,10 @@ export interface BatchOutcome {
 }
 
 /** Thrown into sibling calls that were cancelled because another call failed under `'raise'`. */
-export class ToolCallCancelledError extends Error {
-  /** Always `'ToolCallCancelledError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolCallCancelledError';
+export class ToolCallCancelledError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolCallCancelledError');
+  }
   constructor(toolName: string, because: string) {
     super(`Tool "${toolName}" was cancelled because ${because}.`);
   }
@@ -116,9 +118,10 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
 }
 
 /** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */
-export class ToolReportedError extends Error {
-  /** Always `'ToolReportedError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolReportedError';
+export class ToolReportedError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolReportedError');
+  }
   constructor(
     /** The tool's name as the model called it. */
     readonly toolName: string,

@@ -1,10 +1,12 @@
+import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 /**
  * An MCP server config is malformed (e.g. neither `url`, `command` nor `client`, or `headers` on a
  * stdio server). Raised by `McpToolset.connect` before anything is started.
  */
-export class McpConfigurationError extends Error {
-  /** Always `'McpConfigurationError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'McpConfigurationError';
+export class McpConfigurationError extends ChatCmplError {
+  static {
+    brandError(this, 'McpConfigurationError');
+  }
 }
 
 /** One endpoint tried while connecting to a URL server, and why it failed. */
@@ -21,9 +23,10 @@ export interface McpConnectionAttempt {
  * Connecting (or reconnecting) to an MCP server failed. For URL servers `attempts` lists every
  * endpoint tried; for stdio servers `stderr` holds the last lines the process wrote.
  */
-export class McpConnectionError extends Error {
-  /** Always `'McpConnectionError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'McpConnectionError';
+export class McpConnectionError extends ChatCmplError {
+  static {
+    brandError(this, 'McpConnectionError');
+  }
   /** The server, as named in error messages (`mcp server "fs"`). */
   readonly server: string;
   /** Every endpoint tried (URL servers only). */
@@ -47,9 +50,10 @@ export class McpConnectionError extends Error {
  * invalid params, ...) or the connection broke during the call (`connectionLost`). A tool that
  * reports its own failure (`isError: true`) does not raise this: its text goes to the model.
  */
-export class McpToolCallError extends Error {
-  /** Always `'McpToolCallError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'McpToolCallError';
+export class McpToolCallError extends ChatCmplError {
+  static {
+    brandError(this, 'McpToolCallError');
+  }
   /** The server, as named in error messages. */
   readonly server: string;
   /** The tool's name on the server (not the name the model saw). */

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { packageVersion } from './package-version.js';
 import type { StderrTail } from './stderr-tail.js';
 
 /** A client this library connected, with what is needed to close it and explain its failures. */
@@ -14,14 +14,6 @@ export interface OpenedClient {
 
 /** Opens a fresh connection to the same server; used for the first connection and for reconnecting. */
 export type ClientOpener = () => Promise<OpenedClient>;
-
-const packageVersion: string = (() => {
-  try {
-    return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
 
 /** A new MCP client that introduces itself as this library. */
 export function newClient(): Client {

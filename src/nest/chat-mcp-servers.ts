@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { McpToolset } from '../mcp/mcp-toolset.js';
 import { CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import type { ChatToolsModuleOptions } from './chat-tools-options.interface.js';
+import { loadMcpEntry } from './mcp-entry.js';
 
 /** A module MCP server, connected. */
 export interface ConnectedMcpServer {
@@ -46,7 +47,7 @@ export class ChatMcpServers implements OnModuleInit, OnApplicationShutdown {
   private async connectAll(): Promise<readonly ConnectedMcpServer[]> {
     const configs = this.options.mcpServers ?? [];
     if (configs.length === 0) return [];
-    const { McpToolset } = await import('../mcp/index.js');
+    const { McpToolset } = await loadMcpEntry();
     const settled = await Promise.allSettled(configs.map(({ tags: _tags, ...config }) => McpToolset.connect(config)));
     const connected = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

@@ -1,16 +1,22 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ToolCall } from '../tools/tool.js';
+import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 
 /** Base of the errors that end a run; `messages` holds everything produced before the failure. */
-export class RunError extends Error {
+export class RunError extends ChatCmplError {
+  static {
+    brandError(this, 'RunError');
+  }
+
   /** Input messages plus every assistant and tool message produced before the failure. */
   messages: ChatCompletionMessageParam[] = [];
 }
 
 /** The model kept calling tools for `maxIterations` requests. The tool results of the last request are in `messages`. */
 export class MaxIterationsReached extends RunError {
-  /** Always `'MaxIterationsReached'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'MaxIterationsReached';
+  static {
+    brandError(this, 'MaxIterationsReached');
+  }
   constructor(
     /** The limit that was reached: the run's `maxIterations` (default 10). */
     readonly maxIterations: number,
@@ -22,10 +28,15 @@ export class MaxIterationsReached extends RunError {
   }
 }
 
-/** The run was aborted through its `signal`; `cause` is the signal's reason. */
+/**
+ * The run was aborted through its `signal`; `cause` is the signal's reason. Its `name` is
+ * `'AbortError'`, like the platform's abort errors, so generic `error.name === 'AbortError'` checks
+ * treat an aborted run as an abort.
+ */
 export class RunAbortedError extends RunError {
-  /** `'AbortError'`, like the platform's abort errors, so generic `error.name === 'AbortError'` checks treat an aborted run as an abort. */
-  override readonly name = 'AbortError';
+  static {
+    brandError(this, 'RunAbortedError', 'AbortError');
+  }
   constructor(reason: unknown) {
     super(`The run was aborted${reason instanceof Error && reason.message ? `: ${reason.message}` : '.'}`, { cause: reason });
   }
@@ -33,8 +44,9 @@ export class RunAbortedError extends RunError {
 
 /** A tool call failed under `onToolError: 'abort'`; `cause` is what the tool threw. */
 export class ToolCallError extends RunError {
-  /** Always `'ToolCallError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolCallError';
+  static {
+    brandError(this, 'ToolCallError');
+  }
   constructor(
     /** The call that failed first (`function.name`, `id`, raw `function.arguments`). */
     readonly toolCall: ToolCall,
@@ -46,8 +58,9 @@ export class ToolCallError extends RunError {
 
 /** The model request failed in a way the OpenAI SDK does not describe (e.g. an empty stream). */
 export class ModelResponseError extends RunError {
-  /** Always `'ModelResponseError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ModelResponseError';
+  static {
+    brandError(this, 'ModelResponseError');
+  }
 }
 
 const RUN_MESSAGES = 'messages';

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RecordedRequest } from './recorded-request.js';
+import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 
 /** Thrown by `close()` / `assertDone()` of a scripted server when the script and the requests disagree. */
-export class ScriptError extends Error {
-  /** Always `'ScriptError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ScriptError';
+export class ScriptError extends ChatCmplError {
+  static {
+    brandError(this, 'ScriptError');
+  }
 }
 
 /** Where a scripted server listens. */

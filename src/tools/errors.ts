@@ -1,3 +1,4 @@
+import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 /** One problem with a tool call's arguments: where (a field path such as `items[2].qty`) and what. */
 export interface ArgumentIssue {
   /** Field path, `''` for the arguments as a whole. */
@@ -11,9 +12,10 @@ export interface ArgumentIssue {
  * field so the model can correct the call; under `onToolError: 'emit'` it is exactly what the model
  * receives.
  */
-export class ToolArgumentsError extends Error {
-  /** Always `'ToolArgumentsError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolArgumentsError';
+export class ToolArgumentsError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolArgumentsError');
+  }
   constructor(
     /** The tool whose arguments were rejected. */
     readonly toolName: string,
@@ -35,9 +37,10 @@ export function issueLines(issues: readonly ArgumentIssue[], whole: string): str
 }
 
 /** A tool call ran longer than its `timeout`. */
-export class ToolTimeoutError extends Error {
-  /** Always `'ToolTimeoutError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolTimeoutError';
+export class ToolTimeoutError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolTimeoutError');
+  }
   constructor(
     /** The tool's name as offered to the model (`@Toolset` prefix included). */
     readonly toolName: string,
@@ -49,9 +52,10 @@ export class ToolTimeoutError extends Error {
 }
 
 /** The model called a tool nobody can invoke (and no `fallbackInvoker` took it). */
-export class UnknownToolError extends Error {
-  /** Always `'UnknownToolError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'UnknownToolError';
+export class UnknownToolError extends ChatCmplError {
+  static {
+    brandError(this, 'UnknownToolError');
+  }
   constructor(
     /** The name the model called. */
     readonly toolName: string,
@@ -69,7 +73,8 @@ export class UnknownToolError extends Error {
  * The tools passed to a run do not fit together: a schema without an invoker, two tools with one
  * name, a malformed tool object. Raised before any request is sent.
  */
-export class ToolConfigurationError extends Error {
-  /** Always `'ToolConfigurationError'`, for checks by name where `instanceof` fails (e.g. two copies of this package). */
-  override readonly name = 'ToolConfigurationError';
+export class ToolConfigurationError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolConfigurationError');
+  }
 }

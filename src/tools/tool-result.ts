@@ -40,6 +40,14 @@ export class ToolResult<M extends Record<string, unknown> = Record<string, unkno
     return new ToolResult(content, metadata, { isError: true });
   }
 
+  /**
+   * `instanceof ToolResult` checks the brand, so it also holds for a result made by the other build
+   * (CommonJS or ESM) or another copy of this package; subclasses keep ordinary `instanceof`.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return this === ToolResult ? ToolResult.is(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   /** True for a `ToolResult`, also one made by another copy of this package. */
   static is(value: unknown): value is ToolResult {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TOOL_RESULT_BRAND] === true;

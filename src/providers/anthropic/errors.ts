@@ -1,12 +1,15 @@
 import type { AnthropicErrorBody } from './wire-types.js';
+import { brandError, ChatCmplError } from '../../errors/chat-cmpl-error.js';
 
 /**
  * A Chat Completions request the adapter cannot express as a Messages request. The fetch layer turns
  * it into an HTTP 400 answer, so callers get the OpenAI SDK's `BadRequestError` with this message and
  * no request reaches Anthropic.
  */
-export class AnthropicRequestError extends Error {
-  override readonly name = 'AnthropicRequestError';
+export class AnthropicRequestError extends ChatCmplError {
+  static {
+    brandError(this, 'AnthropicRequestError');
+  }
 }
 
 /** The `{ type: 'error', error: { type, message } }` body Anthropic uses for HTTP errors and stream errors. */

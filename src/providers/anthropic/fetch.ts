@@ -18,7 +18,8 @@ export interface AnthropicFetchConfig {
   readonly anthropicVersion: string;
 }
 
-const CONFIG = Symbol('AnthropicOpenAI.fetchConfig');
+// Symbol.for: a fetch made by the CommonJS copy of the package is recognised by the ESM copy and the other way round.
+const CONFIG = Symbol.for('chat-cmpl-stream-handler.anthropic.fetchConfig');
 
 /** A translating fetch, carrying its configuration (so `withOptions` can rebuild the client). */
 export type AnthropicFetch = Fetch & { readonly [CONFIG]: AnthropicFetchConfig };
