@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
+import { runSchemaBuildBench } from './schema-build.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
 const WARMUP_ROUNDS = 2;
@@ -97,6 +98,7 @@ async function main() {
   console.log(`  wall ratio 8 calls / 1 call: ${(eight / one).toFixed(3)}  (target ≤ 1.20)`);
 
   child.send({ stop: true });
+  await runSchemaBuildBench(REPEATS);
 }
 
 async function measure(
