@@ -1,6 +1,7 @@
 import { ToolArgumentsError } from '../errors.js';
 import { argsFromToolCall, toToolResult, type ToolCall, type ToolInvoker } from '../tool.js';
 import type { ToolContext } from '../decorators/tool-context.js';
+import { invocationOptions } from '../invocation-options.js';
 import { TOOL_ARGUMENT_LIMITS } from './limits.js';
 import { validateDto } from './validate-dto.js';
 
@@ -24,7 +25,8 @@ const NO_ARGUMENTS = Object.freeze({});
  * return value becomes the tool message: a string or `ToolResult` as is, anything else as JSON.
  */
 export function createValidatedInvoker<C>(spec: ValidatedInvokerSpec): ToolInvoker<C> {
-  return async (toolCall, context, { signal, iteration }) => {
+  return async (toolCall, context, options) => {
+    const { signal, iteration } = invocationOptions(options);
     const args = await validArguments(spec, toolCall);
     const toolContext: ToolContext<C> = { context, toolCall, signal, iteration };
     return toToolResult(await spec.method.call(spec.instance, args, toolContext));
