@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import { getMetadataStorage, IS_OPTIONAL, ValidationTypes } from 'class-validator';
+import { IS_OPTIONAL, ValidationTypes } from 'class-validator';
 import { classChain, readClassDescription, readPropertyDescriptions } from '../decorators/metadata-reader.js';
 import { dtoError } from './dto-errors.js';
+import { validationRecords } from './validation-records.js';
 
 /** The fields of a class-validator `ValidationMetadata` this library reads. */
 export interface ValidatorRecord {
@@ -32,6 +34,8 @@ export interface DtoProperty {
   readonly typeHint: TypeHint | undefined;
   /** `design:type` from decorator metadata; `undefined` when the code was compiled without it. */
   readonly designType: Function | undefined;
+  /** A class-transformer `@Transform` converts the value on its way into the instance. */
+  readonly transformed: boolean;
   /** `@Describe` text. */
   readonly description: string | undefined;
 }
@@ -78,7 +82,7 @@ function read(dto: Function): DtoMetadata {
   if (typeof dto !== 'function' || dto.prototype === undefined) {
     throw new TypeError(`Expected a DTO class, got ${dto === null ? 'null' : typeof dto}.`);
   }
-  const records = getMetadataStorage().getTargetValidationMetadatas(dto, undefined as unknown as string, false, false) as ValidatorRecord[];
+  const records = validationRecords(dto);
   const descriptions = readPropertyDescriptions(dto);
   if (records.length === 0) {
     throw dtoError(
@@ -139,6 +143,7 @@ function toProperty(dto: Function, name: string, records: readonly ValidatorReco
     nested: records.some((record) => record.type === ValidationTypes.NESTED_VALIDATION),
     typeHint,
     designType: typeof designType === 'function' ? designType : undefined,
+    transformed: defaultMetadataStorage.findTransformMetadatas(dto, name, TransformationType.PLAIN_TO_CLASS).length > 0,
     description,
   };
 }
