@@ -34,8 +34,8 @@ export interface DtoProperty {
   readonly typeHint: TypeHint | undefined;
   /** `design:type` from decorator metadata; `undefined` when the code was compiled without it. */
   readonly designType: Function | undefined;
-  /** A class-transformer `@Transform` converts the value on its way into the instance. */
-  readonly transformed: boolean;
+  /** True when a class-transformer `@Transform` converts the value on its way into the instance (looked up on call). */
+  transformed(): boolean;
   /** `@Describe` text. */
   readonly description: string | undefined;
 }
@@ -134,16 +134,29 @@ function toProperty(dto: Function, name: string, records: readonly ValidatorReco
     resolve: () => typeMetadata.typeFunction(),
     discriminated: typeMetadata.options?.discriminator !== undefined,
   };
-  const designType: unknown = Reflect.getMetadata('design:type', dto.prototype, name);
+  // Emitted on the prototype of the class whose decorator declared the property (the most derived one).
+  const declaring = records[records.length - 1]!.target;
+  const designType: unknown =
+    (typeof declaring === 'function' ? Reflect.getOwnMetadata('design:type', declaring.prototype, name) : undefined) ??
+    Reflect.getMetadata('design:type', dto.prototype, name);
+  const validators: ValidatorRecord[] = [];
+  const eachValidators: ValidatorRecord[] = [];
+  let optional = false;
+  let nested = false;
+  for (const record of records) {
+    (record.each ? eachValidators : validators).push(record);
+    if (record.type === ValidationTypes.NESTED_VALIDATION) nested = true;
+    else if (record.name === IS_OPTIONAL) optional = true;
+  }
   return {
     name,
-    optional: records.some((record) => validatorName(record) === IS_OPTIONAL),
-    validators: records.filter((record) => !record.each),
-    eachValidators: records.filter((record) => record.each),
-    nested: records.some((record) => record.type === ValidationTypes.NESTED_VALIDATION),
+    optional,
+    validators,
+    eachValidators,
+    nested,
     typeHint,
     designType: typeof designType === 'function' ? designType : undefined,
-    transformed: defaultMetadataStorage.findTransformMetadatas(dto, name, TransformationType.PLAIN_TO_CLASS).length > 0,
+    transformed: () => defaultMetadataStorage.findTransformMetadatas(dto, name, TransformationType.PLAIN_TO_CLASS).length > 0,
     description,
   };
 }

@@ -39,7 +39,7 @@ interface ValueSource {
   /** `design:type`; not available for array items. */
   readonly designType: Function | undefined;
   /** A `@Transform` converts the value, so its validators need not match its declared type. */
-  readonly transformed: boolean;
+  readonly transformed: () => boolean;
   /** Describes the value in messages: `the property` or `each item`. */
   readonly what: string;
 }
@@ -105,7 +105,7 @@ function valueSchema(validators: readonly ValidatorRecord[], source: ValueSource
   const allowed = allowedValues(validators, fail);
   const declared = declaredKind(validators, fail);
   let kind = declared?.kind;
-  if (declared !== undefined && !source.transformed) assertDeclaredTypeAgrees(declared.kind, declared.record, source.designType, fail);
+  if (declared !== undefined) assertDeclaredTypeAgrees(declared.kind, declared.record, source, fail);
   if (kind === undefined && allowed === undefined) {
     if (valueClass !== undefined) {
       throw fail(
@@ -187,10 +187,11 @@ const DECLARED_PRIMITIVES = new Map<unknown, 'string' | 'number' | 'boolean'>([
  * hands the method a value of the wrong type, or, the other way round, no value passes at all: refused,
  * unless a `@Transform` converts between the two.
  */
-function assertDeclaredTypeAgrees(kind: ValueKind, record: ValidatorRecord, designType: Function | undefined, fail: Fail): void {
-  const declared = DECLARED_PRIMITIVES.get(designType);
+function assertDeclaredTypeAgrees(kind: ValueKind, record: ValidatorRecord, source: ValueSource, fail: Fail): void {
+  const declared = DECLARED_PRIMITIVES.get(source.designType);
   const validated = kind === 'integer' ? 'number' : kind;
   if (declared === undefined || validated === declared || !(validated === 'string' || validated === 'number' || validated === 'boolean')) return;
+  if (source.transformed()) return;
   throw fail(
     `${decoratorLabel(record)} accepts only ${plural(kind)}, but the property is declared as ${declared}: the schema and the validator ` +
       `would ask for ${article(kind)}, and the method would receive one typed as ${article(declared)}. Declare the property as ${validated} ` +
@@ -265,14 +266,14 @@ function enumSchema(values: readonly unknown[], kind: ValueKind | undefined, fai
  * `@IsDateString()` / `@IsISO8601()`, which accept dates with or without a time: the pattern says which.
  */
 function applyKeywords(schema: JSONSchema, validators: readonly ValidatorRecord[], kind: ValueKind, fail: Fail): void {
-  const notes: string[] = [];
+  let notes: string[] | undefined;
   let isoDate = false;
   for (const record of validators) {
     const name = validatorName(record);
     if (name === MATCHES) {
       const pattern = matchesPattern(record.constraints ?? []);
       if (pattern.expressible && schema.pattern === undefined) schema.pattern = pattern.source;
-      else notes.push(`must match ${pattern.literal}`);
+      else (notes ??= []).push(`must match ${pattern.literal}`);
       continue;
     }
     if (ISO_DATE_VALIDATORS.has(name)) isoDate = true;
@@ -285,8 +286,8 @@ function applyKeywords(schema: JSONSchema, validators: readonly ValidatorRecord[
       }
     }
   }
-  if (isoDate && schema.format === 'date-time' && (schema.pattern !== undefined || notes.length > 0)) delete schema.format;
-  if (notes.length > 0) schema.description = notes.join('; ');
+  if (isoDate && schema.format === 'date-time' && (schema.pattern !== undefined || notes !== undefined)) delete schema.format;
+  if (notes !== undefined) schema.description = notes.join('; ');
 }
 
 function assertSatisfiable(schema: JSONSchema, validators: readonly ValidatorRecord[], fail: Fail): void {
@@ -317,7 +318,20 @@ const KEYWORD_ORDER = [
   'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf', 'items', 'minItems', 'maxItems',
 ];
 
+const KEYWORD_RANK = new Map(KEYWORD_ORDER.map((keyword, rank) => [keyword, rank]));
+
 function inKeywordOrder(schema: JSONSchema): JSONSchema {
+  let previous = -1;
+  let sorted = true;
+  for (const keyword in schema) {
+    const rank = KEYWORD_RANK.get(keyword) ?? KEYWORD_ORDER.length;
+    if (rank < previous) {
+      sorted = false;
+      break;
+    }
+    previous = rank;
+  }
+  if (sorted) return schema;
   const ordered: JSONSchema = {};
   for (const keyword of KEYWORD_ORDER) if (schema[keyword] !== undefined) ordered[keyword] = schema[keyword];
   for (const keyword in schema) if (!(keyword in ordered)) ordered[keyword] = schema[keyword];

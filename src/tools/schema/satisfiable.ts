@@ -20,6 +20,7 @@ const FORMAT_LENGTHS: Readonly<Record<string, { min: number; max?: number; examp
  * whose values meets the other keywords. A schema nobody can satisfy makes the model fail every call.
  */
 export function unsatisfiableBecause(schema: JSONSchema): string | undefined {
+  if (!hasConstraints(schema)) return undefined;
   const { minLength = 0, maxLength = Infinity, minItems = 0, maxItems = Infinity } = schema;
   if (minLength > maxLength) return `minLength ${minLength} is above maxLength ${maxLength}`;
   if (minItems > maxItems) return `minItems ${minItems} is above maxItems ${maxItems}`;
@@ -39,6 +40,16 @@ export function unsatisfiableBecause(schema: JSONSchema): string | undefined {
   }
   return undefined;
 }
+
+/** Most schemas state only a type: nothing to check. */
+function hasConstraints(schema: JSONSchema): boolean {
+  for (const keyword in schema) if (CHECKED_KEYWORDS.has(keyword)) return true;
+  return false;
+}
+
+const CHECKED_KEYWORDS = new Set([
+  'minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum',
+]);
 
 function numberRangeProblem(schema: JSONSchema): string | undefined {
   const { minimum = -Infinity, maximum = Infinity, exclusiveMinimum = -Infinity, exclusiveMaximum = Infinity } = schema;

@@ -109,13 +109,12 @@ function objectSchema(dto: Function, refFor: RefResolver, dialect: SchemaDialect
     properties[property.name] = strict && property.optional ? nullable(schema) : schema;
     if (strict || !property.optional) required.push(property.name);
   }
-  return {
-    type: 'object',
-    ...(metadata.description === undefined ? {} : { description: metadata.description }),
-    properties,
-    required,
-    additionalProperties: false,
-  };
+  const schema: JSONSchema = { type: 'object' };
+  if (metadata.description !== undefined) schema.description = metadata.description;
+  schema.properties = properties;
+  schema.required = required;
+  schema.additionalProperties = false;
+  return schema;
 }
 
 /** `name`, or `name_2`, `name_3`, ... when two different classes share a name. */
@@ -129,7 +128,7 @@ function uniqueName(name: string, taken: Record<string, unknown>): string {
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+    for (const key in value) deepFreeze(value[key]);
   }
   return value;
 }

@@ -45,8 +45,13 @@ export interface ValidatorRule {
   readonly values?: (constraints: readonly any[]) => readonly unknown[];
 }
 
-const defined = (schema: JSONSchema): JSONSchema =>
-  Object.fromEntries(Object.entries(schema).filter(([, value]) => value !== undefined && value !== null)) as JSONSchema;
+/** `@Length(min, max?)`: `max` may be left out. */
+function lengthKeywords([min, max]: readonly any[]): JSONSchema {
+  const schema: JSONSchema = {};
+  if (min !== undefined && min !== null) schema.minLength = min;
+  if (max !== undefined && max !== null) schema.maxLength = max;
+  return schema;
+}
 
 /** Flags that change what a pattern matches; without them `source` is the same pattern in JSON Schema. */
 const MEANINGFUL_REGEX_FLAGS = /[imsv]/;
@@ -121,7 +126,7 @@ export const VALIDATOR_RULES: Readonly<Record<string, ValidatorRule>> = {
     kind: 'string',
     keywords: ([version]) => (String(version) === '4' ? { format: 'ipv4' } : String(version) === '6' ? { format: 'ipv6' } : undefined),
   },
-  [IS_LENGTH]: { kind: 'string', keywords: ([min, max]) => defined({ minLength: min, maxLength: max }) },
+  [IS_LENGTH]: { kind: 'string', keywords: lengthKeywords },
   [MIN_LENGTH]: { kind: 'string', keywords: ([min]) => ({ minLength: min }) },
   [MAX_LENGTH]: { kind: 'string', keywords: ([max]) => ({ maxLength: max }) },
   // Patterns are stated by the property schema itself: several `@Matches` need a description too.
