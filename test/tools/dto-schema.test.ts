@@ -34,6 +34,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  validate,
   ValidateNested,
 } from 'class-validator';
 import { Describe, schemaFromClass, ToolConfigurationError } from 'chat-cmpl-stream-handler';
@@ -219,6 +220,25 @@ describe('schemaFromClass', () => {
     expect(schema.properties!['first']).to.deep.equal({ $ref: '#/$defs/Item' });
     expect(schema.properties!['second']).to.deep.equal({ $ref: '#/$defs/Item_2' });
     expect(schema.$defs!['Item_2']!.properties).to.deep.equal({ count: { type: 'integer' } });
+    expectStrict(schema);
+  });
+
+  it("reads inherited validators exactly as class-validator's validate() applies them", async () => {
+    class Base {
+      @IsString() @MaxLength(5) name!: string;
+      @IsInt() @Min(1) count!: number;
+    }
+    class Child extends Base {
+      // class-validator leaves out every ancestor validator of the same type for the same property, and
+      // these are all of one type (ValidateBy): Child's @MaxLength replaces all of Base's `name` validators,
+      // its @Max all of Base's `count` validators, @IsInt() included.
+      @MaxLength(10) override name!: string;
+      @Max(9) override count!: number;
+    }
+    const schema = schemaFromClass(Child);
+    expect(schema.properties).to.deep.equal({ name: { type: 'string', maxLength: 10 }, count: { type: 'number', maximum: 9 } });
+    const sample = Object.assign(new Child(), { name: 'abcdefgh', count: 0.5 });
+    expect(await validate(sample), 'validate() agrees: 8 characters and a fraction below 1 pass').to.deep.equal([]);
     expectStrict(schema);
   });
 
