@@ -232,8 +232,8 @@ describe('schemaFromClass', () => {
       // class-validator leaves out every ancestor validator of the same type for the same property, and
       // these are all of one type (ValidateBy): Child's @MaxLength replaces all of Base's `name` validators,
       // its @Max all of Base's `count` validators, @IsInt() included.
-      @MaxLength(10) override name!: string;
-      @Max(9) override count!: number;
+      @MaxLength(10) override name: string = '';
+      @Max(9) override count: number = 0;
     }
     const schema = schemaFromClass(Child);
     expect(schema.properties).to.deep.equal({ name: { type: 'string', maxLength: 10 }, count: { type: 'number', maximum: 9 } });
