@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, streamUntilUserInputEvents, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
+import { runSchemaBuildBench } from './schema-build.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
 /** `BENCH_ONLY=text,loop` runs only those sections. */
@@ -124,6 +125,7 @@ async function main() {
   }
 
   child.send({ stop: true });
+  await runSchemaBuildBench(REPEATS);
 }
 
 async function measure(

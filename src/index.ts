@@ -63,11 +63,14 @@ export type { ToolContext } from './tools/decorators/tool-context.js';
 export { toolsFromToolset } from './tools/toolset-reader.js';
 export { buildToolsAndInvokers } from './tools/decorators/build-tools-and-invokers.js';
 export type { ToolsAndInvokers } from './tools/decorators/build-tools-and-invokers.js';
-export { schemaFromClass } from './tools/schema/schema-from-class.js';
+export { schemaFromClass, jsonSchemaFromClass, JSON_SCHEMA_2020_12 } from './tools/schema/schema-from-class.js';
+export type { SchemaDialect, JsonSchemaFromClassOptions } from './tools/schema/schema-from-class.js';
 export type { JSONSchema, JSONSchemaTypeName, JSONSchemaEnumValue } from './tools/schema/json-schema.js';
 export { responseFormatFromClass } from './tools/response-format.js';
 export type { ResponseFormatFromClassOptions } from './tools/response-format.js';
 export { parseOutput } from './tools/validation/parse-output.js';
 export { OutputValidationError } from './tools/validation/output-validation-error.js';
 export { TOOL_ARGUMENT_LIMITS } from './tools/validation/limits.js';
+export { validateToolArguments } from './tools/validation/validated-invoker.js';
+export type { ValidateToolArgumentsOptions } from './tools/validation/validated-invoker.js';
 // --- end decorator layer ---

@@ -2,6 +2,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/p
 import { ErrorCode, type CallToolResult, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, ToolTimeoutError } from '../tools/errors.js';
+import { invocationOptions } from '../tools/invocation-options.js';
 import { argsFromToolCall, type Tool, type ToolCall, type ToolInvocationOptions } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
 import type { McpConnection } from './connection.js';
@@ -23,8 +24,11 @@ export interface McpTool<C = any> extends Tool<C> {
   readonly notStrictBecause: string | undefined;
   /** Who provides the tool, e.g. `mcp server "fs"`. */
   readonly owner: string;
-  /** Runs the call on the server; always resolves to a {@link ToolResult} with {@link McpToolResultMetadata}. */
-  readonly invoke: (toolCall: ToolCall, context: C, options: ToolInvocationOptions) => Promise<ToolResult<McpToolResultMetadata>>;
+  /**
+   * Runs the call on the server; always resolves to a {@link ToolResult} with {@link McpToolResultMetadata}.
+   * `options` may be left out (the seed's two-argument call): the call then cannot be cancelled.
+   */
+  readonly invoke: (toolCall: ToolCall, context: C, options?: ToolInvocationOptions) => Promise<ToolResult<McpToolResultMetadata>>;
 }
 
 /** How the tools of one server call it. */
@@ -58,7 +62,7 @@ export function createMcpTool<C>(definition: McpToolDefinition, exposedName: str
     mcpName: definition.name,
     definition,
     notStrictBecause: converted.strict ? undefined : converted.notStrictBecause,
-    invoke: (toolCall, context, options) => runOnServer(definition, exposedName, settings, toolCall, context, options),
+    invoke: (toolCall, context, options) => runOnServer(definition, exposedName, settings, toolCall, context, invocationOptions(options)),
   };
 }
 

@@ -14,10 +14,27 @@ export interface StdioTarget {
   onStderr?: (text: string) => void;
 }
 
-/** How a stdio server is named in messages when it has no label: the command's base name and its arguments. */
+const MAX_COMMAND_CHARS = 80;
+/** Arguments longer than this that are paths show only their last two segments. */
+const MAX_PATH_CHARS = 32;
+
+/**
+ * How a stdio server is named in messages when it has no label: the command's base name and its
+ * arguments, at most 80 characters. Long paths keep their last two segments (`…/fixtures/server.js`),
+ * so the script name survives however deep the checkout is; a line still too long keeps its start
+ * (command and script) and its end, and loses the middle.
+ */
 export function describeCommand(target: Pick<StdioTarget, 'command' | 'args'>): string {
-  const line = [basename(target.command), ...target.args].join(' ');
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  const line = [basename(target.command), ...target.args.map(shortenPath)].join(' ');
+  if (line.length <= MAX_COMMAND_CHARS) return line;
+  const head = Math.ceil((MAX_COMMAND_CHARS - 1) * 0.6);
+  return `${line.slice(0, head)}…${line.slice(line.length - (MAX_COMMAND_CHARS - 1 - head))}`;
+}
+
+function shortenPath(arg: string): string {
+  if (arg.length <= MAX_PATH_CHARS || !/[\\/]/.test(arg)) return arg;
+  const segments = arg.split(/[\\/]+/).filter((segment) => segment !== '');
+  return segments.length <= 2 ? arg : `…/${segments.slice(-2).join('/')}`;
 }
 
 /**

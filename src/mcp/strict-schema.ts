@@ -176,9 +176,7 @@ class StrictSchemaConverter {
     const branches = schema['anyOf'] ?? schema['oneOf'];
     if (!Array.isArray(branches) || branches.length === 0) throw new NotStrictable(`${describePath(path)} has an empty union`);
     const constraints = Object.keys(schema).filter((key) => !ANNOTATION_KEYWORDS.has(key) && key !== 'anyOf' && key !== 'oneOf');
-    if (constraints.length > 0) {
-      throw new NotStrictable(`${describePath(path)} combines a union with other constraints (${constraints.join(', ')})`);
-    }
+    if (constraints.length > 0) return this.convert(this.distributeIntoBranches(schema, branches, constraints, path), path);
     const converted = branches.flatMap((branch) => {
       const result = this.convert(branch, path);
       // A nested plain union adds nothing over its branches.
@@ -186,6 +184,35 @@ class StrictSchemaConverter {
     });
     const union = converted.length === 1 ? converted[0]! : { anyOf: converted };
     return withDescription(union, schema, []);
+  }
+
+  /**
+   * A union with constraints beside it (`{ type: 'object', oneOf: [...] }`, as github-mcp-server writes
+   * it, or shared `properties` next to a `oneOf` of `required` lists) means each branch together with
+   * those constraints. A `type` is intersected with each branch's (branches left with no type are
+   * dropped); object keywords are merged into each branch as an `allOf`. Anything else cannot be
+   * distributed without changing what the schema accepts.
+   */
+  private distributeIntoBranches(schema: SchemaObject, branches: unknown[], constraints: string[], path: string): SchemaObject {
+    const objectKeywords = ['type', 'properties', 'required', 'additionalProperties'];
+    const unsupported = constraints.filter((key) => !objectKeywords.includes(key));
+    if (unsupported.length > 0) {
+      throw new NotStrictable(`${describePath(path)} combines a union with other constraints (${unsupported.join(', ')})`);
+    }
+    const siblings = Object.fromEntries(constraints.map((key) => [key, schema[key]]));
+    const outerTypes = declaredTypes(siblings);
+    const distributed = branches.flatMap((branch): SchemaObject[] => {
+      const resolved = this.resolveBranch(branch, path);
+      const branchTypes = declaredTypes(resolved);
+      const types = branchTypes.length === 0 ? outerTypes : branchTypes.filter((type) => outerTypes.includes(type) || (type === 'integer' && outerTypes.includes('number')));
+      if (types.length === 0) return [];
+      const typed: SchemaObject = { ...resolved, type: types.length === 1 ? types[0] : types };
+      const { type: _type, ...objectSiblings } = siblings;
+      return [Object.keys(objectSiblings).length === 0 ? typed : { allOf: [{ type: 'object', ...objectSiblings }, typed] }];
+    });
+    if (distributed.length === 0) throw new NotStrictable(`${describePath(path)} has a union none of whose branches fits its type`);
+    const annotations = Object.fromEntries(Object.entries(schema).filter(([key]) => ANNOTATION_KEYWORDS.has(key)));
+    return { ...annotations, anyOf: distributed };
   }
 
   private convertRef(schema: SchemaObject, ref: string, path: string): SchemaObject {

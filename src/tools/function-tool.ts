@@ -1,6 +1,7 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { FunctionParameters } from 'openai/resources/shared';
 import { ToolConfigurationError } from './errors.js';
+import { invocationOptions } from './invocation-options.js';
 import { argsFromToolCall, toToolResult, type Tool, type ToolCall, type ToolInvocationOptions } from './tool.js';
 import type { ToolResult } from './tool-result.js';
 
@@ -83,11 +84,13 @@ export class FunctionTool<A = any, C = any> implements Tool<C> {
    * Runs one call: parses `function.arguments` (`''` counts as `{}`), calls `execute` with them and
    * turns its return value into a `ToolResult` (strings and `ToolResult`s as they are, `undefined` as
    * `''`, anything else JSON-serialised). `timeout` is not applied here: the run wraps the invoker.
+   * `options` may be left out (the seed's two-argument call): `execute` then gets a signal that never
+   * aborts and iteration `0`.
    *
    * @throws {ToolArgumentsError} when the arguments are not valid JSON.
    */
-  readonly invoke = async (toolCall: ToolCall, context: C, options: ToolInvocationOptions): Promise<ToolResult> => {
+  readonly invoke = async (toolCall: ToolCall, context: C, options?: ToolInvocationOptions): Promise<ToolResult> => {
     const args = argsFromToolCall<A>(toolCall);
-    return toToolResult(await this.execute(args, context, { ...options, toolCall }));
+    return toToolResult(await this.execute(args, context, { ...invocationOptions(options), toolCall }));
   };
 }

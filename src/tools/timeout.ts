@@ -1,4 +1,5 @@
 import { ToolTimeoutError } from './errors.js';
+import { invocationOptions } from './invocation-options.js';
 import type { ToolInvoker } from './tool.js';
 
 /**
@@ -7,7 +8,8 @@ import type { ToolInvoker } from './tool.js';
  */
 export function withTimeout<C>(invoker: ToolInvoker<C>, timeoutMs: number, toolName: string): ToolInvoker<C> {
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) return invoker;
-  return (toolCall, context, options) => {
+  return (toolCall, context, given) => {
+    const options = invocationOptions(given);
     const controller = new AbortController();
     const timeoutError = new ToolTimeoutError(toolName, timeoutMs);
     const forwardAbort = () => controller.abort(options.signal.reason);

@@ -24,12 +24,14 @@ export interface ToolInvocationOptions {
 
 /**
  * Runs one tool call. Receives the whole tool call (id, name, raw JSON arguments), the run's
- * `context` unchanged, and an abort signal.
+ * `context` unchanged, and per-call options (abort signal, iteration). The engine always passes all
+ * three; `options` is optional so an invoker can also be called the seed's way, `(toolCall, context)`:
+ * every invoker this library builds then runs with a signal that never aborts and iteration `0`.
  */
 export type ToolInvoker<C = any> = (
   toolCall: ToolCall,
   context: C,
-  options: ToolInvocationOptions,
+  options?: ToolInvocationOptions,
 ) => ToolOutput | Promise<ToolOutput>;
 
 /**

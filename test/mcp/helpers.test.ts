@@ -119,3 +119,18 @@ describe('mcp: two toolsets in one run', () => {
     }
   });
 });
+
+describe('mcp: invokers called the seed way, (toolCall, context)', () => {
+  it('buildMcpToolsAndInvokers invokers run with two arguments, context forwarded', async () => {
+    const log = newDemoLog();
+    const client = await connectInMemory(createDemoServer(log));
+    try {
+      await using built = await buildMcpToolsAndInvokers([{ client, label: 'demo', filter: ['echo', 'whoami'] }]);
+      const echo = await built.toolInvokers['demo__echo']!({ id: 'c1', type: 'function', function: { name: 'demo__echo', arguments: '{"text":"hi","times":2}' } }, undefined);
+      const whoami = await built.toolInvokers['demo__whoami']!({ id: 'c2', type: 'function', function: { name: 'demo__whoami', arguments: '{}' } }, { user: 'u1' });
+      expect([(echo as { content: string }).content, JSON.parse((whoami as { content: string }).content)]).to.deep.equal(['hi hi', { context: { user: 'u1' } }]);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -168,6 +168,73 @@ const STRICT_CASES: { name: string; inputSchema: Record<string, unknown>; parame
       additionalProperties: false,
     },
   },
+  {
+    // github-mcp-server's projects_write (pkg/github/__toolsnaps__/projects_write.snap): a `type` beside the `oneOf`.
+    name: 'redundant_type_beside_one_of',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            oneOf: [
+              { type: 'object', additionalProperties: false, properties: { node_id: { type: 'string' } }, required: ['node_id'] },
+              { additionalProperties: false, properties: { item_id: { type: 'integer' } }, required: ['item_id'] },
+              { type: 'string' },
+            ],
+          },
+        },
+      },
+      required: ['items'],
+    },
+    parameters: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            anyOf: [
+              { type: 'object', properties: { node_id: { type: 'string' } }, required: ['node_id'], additionalProperties: false },
+              { type: 'object', properties: { item_id: { type: 'integer' } }, required: ['item_id'], additionalProperties: false },
+            ],
+          },
+        },
+      },
+      required: ['items'],
+      additionalProperties: false,
+    },
+  },
+  {
+    // Shared properties beside a oneOf of `required` lists: "give an id or a name".
+    name: 'shared_properties_beside_one_of',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        user: {
+          type: 'object',
+          description: 'Who to look up',
+          properties: { id: { type: 'integer' }, name: { type: 'string' } },
+          oneOf: [{ required: ['id'] }, { required: ['name'] }],
+        },
+      },
+      required: ['user'],
+    },
+    parameters: {
+      type: 'object',
+      properties: {
+        user: {
+          description: 'Who to look up',
+          anyOf: [
+            { type: 'object', properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] } }, required: ['id', 'name'], additionalProperties: false },
+            { type: 'object', properties: { id: { type: ['integer', 'null'] }, name: { type: 'string' } }, required: ['id', 'name'], additionalProperties: false },
+          ],
+        },
+      },
+      required: ['user'],
+      additionalProperties: false,
+    },
+  },
   { name: 'no_arguments', inputSchema: { type: 'object' }, parameters: { type: 'object', properties: {}, required: [], additionalProperties: false } },
   {
     name: 'optional_reference_and_union',
@@ -193,6 +260,7 @@ const NOT_STRICT_CASES: { name: string; inputSchema: Record<string, unknown>; be
   { name: 'pattern_properties', inputSchema: { type: 'object', properties: {}, patternProperties: { '^x-': { type: 'string' } } }, because: 'patternProperties' },
   { name: 'open_root', inputSchema: { type: 'object', additionalProperties: true }, because: 'the arguments object is an object with free-form keys' },
   { name: 'conflicting_all_of', inputSchema: { type: 'object', allOf: [{ properties: { a: { type: 'string' } } }, { properties: { a: { type: 'number' } } }] }, because: 'describes "a" in two different ways' },
+  { name: 'union_beside_string_keywords', inputSchema: { type: 'object', properties: { code: { minLength: 3, anyOf: [{ type: 'string' }, { type: 'integer' }] } } }, because: 'property "code" combines a union with other constraints (minLength)' },
   { name: 'external_ref', inputSchema: { type: 'object', properties: { geo: { $ref: 'https://example.com/geo.json' } } }, because: 'not a local definition' },
 ];
 

@@ -1,4 +1,7 @@
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { ToolCall } from 'chat-cmpl-stream-handler';
@@ -121,12 +124,28 @@ describe('mcp: transports', () => {
       expect(isAlive(pid)).to.equal(false);
     });
 
-    it("shows the process's stderr when it dies before answering", async () => {
-      const error = await rejectionOf(McpToolset.connect({ ...stdioConfig(['--fail-on-start']), label: 'broken' }));
-      expect(error).to.be.instanceOf(McpConnectionError);
-      expect(error.message).to.contain('Could not start mcp server "broken" (node ').and.contain('stdio-server.js --fail-on-start)');
-      expect(error.stderr).to.equal('config error: DEMO_API_KEY is not set');
-      expect(error.message).to.contain('Last stderr output of the server:\nconfig error: DEMO_API_KEY is not set');
+    it("shows the process's stderr when it dies before answering, naming the script however deep the checkout is", async () => {
+      // A symlink to the fixture at the end of a long path: the command line is long wherever the repo lives.
+      const deep = join(await mkdtemp(join(tmpdir(), 'mcp-stdio-')), ...Array.from({ length: 6 }, (_, i) => `a-rather-long-directory-name-${i}`));
+      await mkdir(deep, { recursive: true });
+      const script = join(deep, 'stdio-server.js');
+      await symlink(STDIO_SERVER, script);
+      for (const label of ['broken', undefined]) {
+        const error = await rejectionOf(McpToolset.connect({ command: process.execPath, args: [script, '--fail-on-start'], ...(label ? { label } : {}) }));
+        expect(error).to.be.instanceOf(McpConnectionError);
+        const named = label ? 'mcp server "broken"' : 'mcp server "node …/a-rather-long-directory-name-5/stdio-server.js --fail-on-start"';
+        expect(error.message).to.contain(`Could not start ${named} (node …/a-rather-long-directory-name-5/stdio-server.js --fail-on-start)`);
+        expect(error.stderr).to.equal('config error: DEMO_API_KEY is not set');
+        expect(error.message).to.contain('Last stderr output of the server:\nconfig error: DEMO_API_KEY is not set');
+      }
+    });
+
+    it('cuts the middle of a command line that is still too long, keeping the command, the script and the end', async () => {
+      const args = [STDIO_SERVER, '--fail-on-start', ...Array.from({ length: 12 }, (_, i) => `--option-${i}=value`)];
+      const error = await rejectionOf(McpToolset.connect({ command: process.execPath, args }));
+      const target = /\(([^()]*)\): /.exec(error.message)![1]!;
+      expect(target).to.have.length(80);
+      expect(target).to.match(/^node …\/fixtures\/stdio-server\.js --fail-on-start.*….*--option-11=value$/);
     });
 
     it('says so when the command does not exist', async () => {

@@ -34,6 +34,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  validate,
   ValidateNested,
 } from 'class-validator';
 import { Describe, schemaFromClass, ToolConfigurationError } from 'chat-cmpl-stream-handler';
@@ -222,6 +223,25 @@ describe('schemaFromClass', () => {
     expectStrict(schema);
   });
 
+  it("reads inherited validators exactly as class-validator's validate() applies them", async () => {
+    class Base {
+      @IsString() @MaxLength(5) name!: string;
+      @IsInt() @Min(1) count!: number;
+    }
+    class Child extends Base {
+      // class-validator leaves out every ancestor validator of the same type for the same property, and
+      // these are all of one type (ValidateBy): Child's @MaxLength replaces all of Base's `name` validators,
+      // its @Max all of Base's `count` validators, @IsInt() included.
+      @MaxLength(10) override name: string = '';
+      @Max(9) override count: number = 0;
+    }
+    const schema = schemaFromClass(Child);
+    expect(schema.properties).to.deep.equal({ name: { type: 'string', maxLength: 10 }, count: { type: 'number', maximum: 9 } });
+    const sample = Object.assign(new Child(), { name: 'abcdefgh', count: 0.5 });
+    expect(await validate(sample), 'validate() agrees: 8 characters and a fraction below 1 pass').to.deep.equal([]);
+    expectStrict(schema);
+  });
+
   it('infers types from decorator metadata when no validator names one, and tightens combined bounds', () => {
     class Inferred {
       @Allow() name!: string;
@@ -266,11 +286,11 @@ describe('schemaFromClass', () => {
     expectStrict(schema);
   });
 
-  it('leaves a case-insensitive @Matches out of the schema (validation still enforces it)', () => {
+  it('names a case-insensitive @Matches in the description, since JSON Schema patterns have no flags (validation enforces it)', () => {
     class Code {
       @IsString() @Matches(/^ab+$/i) code!: string;
     }
-    expect(schemaFromClass(Code).properties).to.deep.equal({ code: { type: 'string' } });
+    expect(schemaFromClass(Code).properties).to.deep.equal({ code: { type: 'string', description: 'must match /^ab+$/i' } });
     expectStrict(schemaFromClass(Code));
   });
 

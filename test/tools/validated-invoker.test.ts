@@ -82,9 +82,9 @@ describe('validated @Tool invokers', () => {
     expect(error.message).to.equal(
       [
         'Invalid arguments for tool "place_order":',
-        '- customer: must be a string (isString)',
-        '- shipping: must be one of the following values: standard, express (isIn)',
+        '- customer: must be a string, got 42 (type)',
         '- items[2].colour: unknown property; the allowed properties are: sku, qty, giftNote (whitelist)',
+        '- shipping: must be one of the following values: standard, express (isIn)',
         '- items[2].sku: must be longer than or equal to 1 characters (isLength)',
         '- items[2].qty: must not be less than 1 (min)',
         'Fix the arguments and call the tool again.',

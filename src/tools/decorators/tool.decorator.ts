@@ -15,6 +15,12 @@ export interface ToolOptions {
    * (a method without parameters needs nothing).
    */
   input?: (new () => any) | null;
+  /**
+   * The DTO class of the method's result, for adapters that publish an output schema (an MCP server's
+   * `outputSchema`, from `jsonSchemaFromClass(output, { dialect: '2020-12' })`). Chat Completions tools
+   * do not use it. Checked when the toolset is read: it must be a class whose schema can be built.
+   */
+  output?: new () => any;
   /** Ask for OpenAI strict mode. Default `true` (the generated schema is always strict-compatible). */
   strict?: boolean;
   /** Milliseconds before a call fails with `ToolTimeoutError` (its `signal` is aborted then too). */

@@ -3,7 +3,7 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import { ToolConfigurationError } from '../errors.js';
 import { TOOL_NAME_PATTERN } from '../function-tool.js';
 import type { JSONSchema } from '../schema/json-schema.js';
-import { schemaFromClass } from '../schema/schema-from-class.js';
+import { jsonSchemaFromClass, schemaFromClass } from '../schema/schema-from-class.js';
 import { readToolRecords, readToolsetOptions } from './metadata-reader.js';
 import { snakeCase } from './snake-case.js';
 import type { ToolRecord } from './tool.decorator.js';
@@ -15,6 +15,8 @@ export interface ToolPlan {
   readonly method: string | symbol;
   /** The argument DTO; `undefined` for a tool without arguments. */
   readonly input: (new () => object) | undefined;
+  /** The result DTO from `@Tool({ output })`, for adapters that publish output schemas. */
+  readonly output: (new () => object) | undefined;
   readonly schema: ChatCompletionFunctionTool;
   readonly timeout: number | undefined;
   /** `ClassName.method`, for error messages. */
@@ -90,9 +92,12 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw fail(`@Tool strict must be a boolean, got ${typeof options.strict}.`);
 
   const input = resolveInput(ctor, record, method, fail);
+  const { output } = options;
+  if (output !== undefined && (typeof output !== 'function' || output.prototype === undefined)) throw fail(`@Tool output must be a class, got ${typeof output}.`);
   let parameters: JSONSchema;
   try {
     parameters = input === undefined ? NO_ARGUMENTS_SCHEMA : schemaFromClass(input);
+    if (output !== undefined) jsonSchemaFromClass(output, { dialect: '2020-12' });
   } catch (error) {
     if (error instanceof ToolConfigurationError) throw new ToolConfigurationError(`${owner} (tool "${name}"): ${error.message}`, { cause: error });
     throw error;
@@ -101,6 +106,7 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
     name,
     method: record.method,
     input,
+    output,
     schema: {
       type: 'function',
       function: {

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import { getMetadataStorage, IS_OPTIONAL, ValidationTypes } from 'class-validator';
+import { IS_OPTIONAL, ValidationTypes } from 'class-validator';
 import { classChain, readClassDescription, readPropertyDescriptions } from '../decorators/metadata-reader.js';
 import { dtoError } from './dto-errors.js';
+import { validationRecords } from './validation-records.js';
 
 /** The fields of a class-validator `ValidationMetadata` this library reads. */
 export interface ValidatorRecord {
@@ -32,6 +34,8 @@ export interface DtoProperty {
   readonly typeHint: TypeHint | undefined;
   /** `design:type` from decorator metadata; `undefined` when the code was compiled without it. */
   readonly designType: Function | undefined;
+  /** True when a class-transformer `@Transform` converts the value on its way into the instance (looked up on call). */
+  transformed(): boolean;
   /** `@Describe` text. */
   readonly description: string | undefined;
 }
@@ -78,7 +82,7 @@ function read(dto: Function): DtoMetadata {
   if (typeof dto !== 'function' || dto.prototype === undefined) {
     throw new TypeError(`Expected a DTO class, got ${dto === null ? 'null' : typeof dto}.`);
   }
-  const records = getMetadataStorage().getTargetValidationMetadatas(dto, undefined as unknown as string, false, false) as ValidatorRecord[];
+  const records = validationRecords(dto);
   const descriptions = readPropertyDescriptions(dto);
   if (records.length === 0) {
     throw dtoError(
@@ -130,15 +134,29 @@ function toProperty(dto: Function, name: string, records: readonly ValidatorReco
     resolve: () => typeMetadata.typeFunction(),
     discriminated: typeMetadata.options?.discriminator !== undefined,
   };
-  const designType: unknown = Reflect.getMetadata('design:type', dto.prototype, name);
+  // Emitted on the prototype of the class whose decorator declared the property (the most derived one).
+  const declaring = records[records.length - 1]!.target;
+  const designType: unknown =
+    (typeof declaring === 'function' ? Reflect.getOwnMetadata('design:type', declaring.prototype, name) : undefined) ??
+    Reflect.getMetadata('design:type', dto.prototype, name);
+  const validators: ValidatorRecord[] = [];
+  const eachValidators: ValidatorRecord[] = [];
+  let optional = false;
+  let nested = false;
+  for (const record of records) {
+    (record.each ? eachValidators : validators).push(record);
+    if (record.type === ValidationTypes.NESTED_VALIDATION) nested = true;
+    else if (record.name === IS_OPTIONAL) optional = true;
+  }
   return {
     name,
-    optional: records.some((record) => validatorName(record) === IS_OPTIONAL),
-    validators: records.filter((record) => !record.each),
-    eachValidators: records.filter((record) => record.each),
-    nested: records.some((record) => record.type === ValidationTypes.NESTED_VALIDATION),
+    optional,
+    validators,
+    eachValidators,
+    nested,
     typeHint,
     designType: typeof designType === 'function' ? designType : undefined,
+    transformed: () => defaultMetadataStorage.findTransformMetadatas(dto, name, TransformationType.PLAIN_TO_CLASS).length > 0,
     description,
   };
 }

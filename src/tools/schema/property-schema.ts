@@ -1,27 +1,35 @@
-import { ValidationTypes } from 'class-validator';
+import { MATCHES, ValidationTypes } from 'class-validator';
 import { dtoError } from './dto-errors.js';
 import { validatorName, type DtoProperty, type ValidatorRecord } from './dto-metadata.js';
 import type { JSONSchema, JSONSchemaTypeName } from './json-schema.js';
-import { mergeKeyword, VALIDATOR_RULES, type ValueKind } from './validator-rules.js';
+import { unsatisfiableBecause } from './satisfiable.js';
+import { validationRecords } from './validation-records.js';
+import { ISO_DATE_VALIDATORS, matchesPattern, mergeKeyword, VALIDATOR_RULES, type ValueKind } from './validator-rules.js';
 
 /** Returns the `$ref` of a nested DTO class, adding it to the root's `$defs` on first use. */
 export type RefResolver = (dto: Function) => string;
 
+type Fail = (problem: string) => Error;
+
 const NO_METADATA_HINT =
   'there is no decorator metadata (emitDecoratorMetadata is off, or the code was compiled by esbuild/tsx/swc)';
 const TYPE_VALIDATORS = '@IsString(), @IsNumber(), @IsInt(), @IsBoolean(), @IsIn([...]), @IsEnum(E), @ValidateNested() + @Type(() => Dto)';
+const TYPES_CLASS_TRANSFORMER_CONVERTS = new Set<unknown>([Date, String, Number, Boolean]);
 
 /**
- * The strict JSON schema of one DTO property: its type and constraints from the validators, its
- * `@Describe` text, nullable when `@IsOptional()`.
+ * The JSON schema of one DTO property's value: its type and constraints from the validators and its
+ * `@Describe` text (followed by what the schema cannot state, such as a second `@Matches`). Not yet
+ * nullable: whether an `@IsOptional()` property becomes nullable depends on the schema's dialect.
  *
- * @throws {ToolConfigurationError} naming the class and property when the type cannot be expressed.
+ * @throws {ToolConfigurationError} naming the class and property when the type cannot be expressed,
+ *   contradicts the property's declared type, or no value could satisfy the schema.
  */
 export function propertySchema(dto: Function, property: DtoProperty, refFor: RefResolver): JSONSchema {
-  const fail = (problem: string) => dtoError(dto, property.name, problem);
+  const fail: Fail = (problem) => dtoError(dto, property.name, problem);
   const core = isArrayProperty(property) ? arraySchema(property, refFor, fail) : valueSchema(property.validators, valueSource(property, false), refFor, fail);
-  const described = property.description === undefined ? core : { ...core, description: property.description };
-  return inKeywordOrder(property.optional ? nullable(described) : described);
+  if (property.description === undefined) return core;
+  const notes = core.description;
+  return inKeywordOrder({ ...core, description: notes === undefined ? property.description : `${property.description} (${notes})` });
 }
 
 /** Where a value's type can come from besides its validators. */
@@ -30,6 +38,8 @@ interface ValueSource {
   readonly typeHint: DtoProperty['typeHint'];
   /** `design:type`; not available for array items. */
   readonly designType: Function | undefined;
+  /** A `@Transform` converts the value, so its validators need not match its declared type. */
+  readonly transformed: () => boolean;
   /** Describes the value in messages: `the property` or `each item`. */
   readonly what: string;
 }
@@ -39,6 +49,7 @@ function valueSource(property: DtoProperty, items: boolean): ValueSource {
     nested: property.nested,
     typeHint: property.typeHint,
     designType: items ? undefined : property.designType,
+    transformed: property.transformed,
     what: items ? 'each item' : 'the property',
   };
 }
@@ -51,7 +62,7 @@ function isArrayProperty(property: DtoProperty): boolean {
   );
 }
 
-function arraySchema(property: DtoProperty, refFor: RefResolver, fail: (problem: string) => Error): JSONSchema {
+function arraySchema(property: DtoProperty, refFor: RefResolver, fail: Fail): JSONSchema {
   for (const record of property.validators) {
     const kind = VALIDATOR_RULES[validatorName(record)]?.kind;
     if (kind !== undefined && kind !== 'array') {
@@ -63,30 +74,48 @@ function arraySchema(property: DtoProperty, refFor: RefResolver, fail: (problem:
   }
   const itemValidators = property.eachValidators.filter((record) => record.type !== ValidationTypes.NESTED_VALIDATION);
   const hasItemType =
-    property.nested || itemValidators.some((record) => VALIDATOR_RULES[validatorName(record)]?.kind !== undefined || VALIDATOR_RULES[validatorName(record)]?.values !== undefined);
+    property.nested ||
+    itemValidators.some((record) => {
+      const rule = VALIDATOR_RULES[validatorName(record)];
+      return rule?.kind !== undefined || rule?.values !== undefined;
+    });
   if (!hasItemType) {
     throw fail(
       'is an array, but nothing says what its items are. Add a type validator with `each: true` ' +
         '(e.g. @IsString({ each: true }), @IsInt({ each: true })), or @ValidateNested({ each: true }) + @Type(() => ItemDto).',
     );
   }
-  const schema: JSONSchema = { type: 'array', items: inKeywordOrder(valueSchema(itemValidators, valueSource(property, true), refFor, fail)) };
+  const schema: JSONSchema = { type: 'array', items: valueSchema(itemValidators, valueSource(property, true), refFor, fail) };
   applyKeywords(schema, property.validators, 'array', fail);
-  return schema;
+  assertSatisfiable(schema, property.validators, fail);
+  return inKeywordOrder(schema);
 }
 
-function valueSchema(validators: readonly ValidatorRecord[], source: ValueSource, refFor: RefResolver, fail: (problem: string) => Error): JSONSchema {
+function valueSchema(validators: readonly ValidatorRecord[], source: ValueSource, refFor: RefResolver, fail: Fail): JSONSchema {
   const hinted = source.typeHint?.resolve();
   if (source.nested) return nestedSchema(validators, source, hinted, refFor, fail);
-  if (typeof hinted === 'function' && ![Date, String, Number, Boolean].includes(hinted as never)) {
+  const valueClass = typeof hinted === 'function' && !TYPES_CLASS_TRANSFORMER_CONVERTS.has(hinted) ? hinted : undefined;
+  if (valueClass !== undefined && validationRecords(valueClass).length > 0) {
     throw fail(
-      `has @Type(() => ${hinted.name}) but no @ValidateNested(), so the fields of ${hinted.name} would never be validated. ` +
+      `has @Type(() => ${valueClass.name}) but no @ValidateNested(), so the fields of ${valueClass.name} would never be validated. ` +
         `Add ${source.what === 'each item' ? '@ValidateNested({ each: true })' : '@ValidateNested()'}.`,
     );
   }
 
   const allowed = allowedValues(validators, fail);
-  const kind = declaredKind(validators, fail) ?? (allowed === undefined ? kindFromDesignType(source, fail) : undefined);
+  const declared = declaredKind(validators, fail);
+  let kind = declared?.kind;
+  if (declared !== undefined) assertDeclaredTypeAgrees(declared.kind, declared.record, source, fail);
+  if (kind === undefined && allowed === undefined) {
+    if (valueClass !== undefined) {
+      throw fail(
+        `has @Type(() => ${valueClass.name}), a value class rather than a DTO (it has no class-validator decorators), and no type ` +
+          `validator. The model sends JSON: add a type validator for what it sends (e.g. @IsNumberString() or @IsNumber()) and ` +
+          `build the ${valueClass.name} in the method (a @Transform would run before that validator).`,
+      );
+    }
+    kind = kindFromDesignType(source, fail);
+  }
   if (kind === 'date') {
     if (hinted !== Date) {
       throw fail('has @IsDate() but no @Type(() => Date): the model sends dates as strings, so add @Type(() => Date) to turn them into Dates.');
@@ -103,12 +132,12 @@ function valueSchema(validators: readonly ValidatorRecord[], source: ValueSource
     throw fail(`${source.what} is an array; arrays of arrays cannot be expressed. Wrap the inner array in a DTO class.`);
   }
   const schema: JSONSchema = allowed === undefined ? { type: kind as JSONSchemaTypeName } : enumSchema(allowed, kind, fail);
-  const resolved: ValueKind = kind ?? jsonKindOf(schema);
-  applyKeywords(schema, validators, resolved, fail);
-  return schema;
+  applyKeywords(schema, validators, kind ?? jsonKindOf(schema), fail);
+  assertSatisfiable(schema, validators, fail);
+  return inKeywordOrder(schema);
 }
 
-function nestedSchema(validators: readonly ValidatorRecord[], source: ValueSource, hinted: unknown, refFor: RefResolver, fail: (problem: string) => Error): JSONSchema {
+function nestedSchema(validators: readonly ValidatorRecord[], source: ValueSource, hinted: unknown, refFor: RefResolver, fail: Fail): JSONSchema {
   if (source.typeHint === undefined) {
     throw fail(
       'has @ValidateNested() but no @Type(() => ItemClass) from class-transformer; without it the arguments stay plain objects ' +
@@ -130,24 +159,47 @@ function nestedSchema(validators: readonly ValidatorRecord[], source: ValueSourc
   return { $ref: refFor(hinted) };
 }
 
-/** The kind the validators require, `undefined` when none says. */
-function declaredKind(validators: readonly ValidatorRecord[], fail: (problem: string) => Error): ValueKind | undefined {
-  const kinds = new Map<ValueKind, ValidatorRecord>();
+/** The kind the validators require and the first validator that requires it; `undefined` when none says. */
+function declaredKind(validators: readonly ValidatorRecord[], fail: Fail): { kind: ValueKind; record: ValidatorRecord } | undefined {
+  let first: { kind: ValueKind; record: ValidatorRecord } | undefined;
   for (const record of validators) {
     const kind = VALIDATOR_RULES[validatorName(record)]?.kind;
-    if (kind !== undefined && !kinds.has(kind)) kinds.set(kind, record);
+    if (kind === undefined) continue;
+    if (first === undefined || (first.kind === 'number' && kind === 'integer')) {
+      // `@IsInt()` with `@Min()`: an integer with a lower bound.
+      first = { kind, record };
+    } else if (first.kind !== kind && !(first.kind === 'integer' && kind === 'number')) {
+      throw fail(`has conflicting types: ${decoratorLabel(first.record)} needs ${article(first.kind)}, ${decoratorLabel(record)} ${article(kind)}.`);
+    }
   }
-  // `@IsInt()` with `@Min()`: an integer with a lower bound.
-  if (kinds.has('integer')) kinds.delete('number');
-  if (kinds.size > 1) {
-    const [[firstKind, first], [secondKind, second]] = [...kinds];
-    throw fail(`has conflicting types: ${decoratorLabel(first!)} needs ${article(firstKind!)}, ${decoratorLabel(second!)} ${article(secondKind!)}.`);
-  }
-  const [declared] = kinds.keys();
-  return declared;
+  return first;
 }
 
-function kindFromDesignType(source: ValueSource, fail: (problem: string) => Error): ValueKind {
+/** The TypeScript primitive a `design:type` stands for. */
+const DECLARED_PRIMITIVES = new Map<unknown, 'string' | 'number' | 'boolean'>([
+  [String, 'string'],
+  [Number, 'number'],
+  [Boolean, 'boolean'],
+]);
+
+/**
+ * A validator that accepts only strings on a property declared `number` (`@IsNumberString() amount: number`)
+ * hands the method a value of the wrong type, or, the other way round, no value passes at all: refused,
+ * unless a `@Transform` converts between the two.
+ */
+function assertDeclaredTypeAgrees(kind: ValueKind, record: ValidatorRecord, source: ValueSource, fail: Fail): void {
+  const declared = DECLARED_PRIMITIVES.get(source.designType);
+  const validated = kind === 'integer' ? 'number' : kind;
+  if (declared === undefined || validated === declared || !(validated === 'string' || validated === 'number' || validated === 'boolean')) return;
+  if (source.transformed()) return;
+  throw fail(
+    `${decoratorLabel(record)} accepts only ${plural(kind)}, but the property is declared as ${declared}: the schema and the validator ` +
+      `would ask for ${article(kind)}, and the method would receive one typed as ${article(declared)}. Declare the property as ${validated} ` +
+      `(and convert it in the method), use a validator for ${plural(declared)}, or convert the value with @Transform.`,
+  );
+}
+
+function kindFromDesignType(source: ValueSource, fail: Fail): ValueKind {
   const type = source.designType;
   if (type === String) return 'string';
   if (type === Number) return 'number';
@@ -163,6 +215,13 @@ function kindFromDesignType(source: ValueSource, fail: (problem: string) => Erro
   if (type === Date) {
     throw fail('is a Date: add @IsDate() and @Type(() => Date) (the model sends an ISO date-time string), or make it a string with @IsDateString().');
   }
+  if (validationRecords(type).length === 0) {
+    throw fail(
+      `is of class ${type.name}, a value class rather than a DTO (it has no class-validator decorators). The model sends JSON: ` +
+        `add a type validator for what it sends (e.g. @IsNumberString() or @IsNumber()) and build the ${type.name} in the method ` +
+        `(a @Transform would run before that validator).`,
+    );
+  }
   throw fail(
     `is of class ${type.name} but has no @ValidateNested() and @Type(() => ${type.name}); ` +
       `add both if ${type.name} is a DTO, or use a type validator (${TYPE_VALIDATORS}).`,
@@ -170,7 +229,7 @@ function kindFromDesignType(source: ValueSource, fail: (problem: string) => Erro
 }
 
 /** The values every `@IsIn` / `@IsEnum` / `@Equals` of the value accepts (their intersection). */
-function allowedValues(validators: readonly ValidatorRecord[], fail: (problem: string) => Error): unknown[] | undefined {
+function allowedValues(validators: readonly ValidatorRecord[], fail: Fail): unknown[] | undefined {
   let allowed: unknown[] | undefined;
   for (const record of validators) {
     const values = VALIDATOR_RULES[validatorName(record)]?.values?.(record.constraints ?? []);
@@ -188,7 +247,7 @@ function allowedValues(validators: readonly ValidatorRecord[], fail: (problem: s
   return allowed;
 }
 
-function enumSchema(values: readonly unknown[], kind: ValueKind | undefined, fail: (problem: string) => Error): JSONSchema {
+function enumSchema(values: readonly unknown[], kind: ValueKind | undefined, fail: Fail): JSONSchema {
   const types = new Set<JSONSchemaTypeName>(values.map(jsonTypeOf));
   if (types.has('integer') && types.has('number')) types.delete('integer');
   if (kind !== undefined) {
@@ -200,16 +259,45 @@ function enumSchema(values: readonly unknown[], kind: ValueKind | undefined, fai
   return { type: types.size === 1 ? only : [...types], enum: [...values] as JSONSchema['enum'] };
 }
 
-function applyKeywords(schema: JSONSchema, validators: readonly ValidatorRecord[], kind: ValueKind, fail: (problem: string) => Error): void {
+/**
+ * Adds the validators' keywords. The first `@Matches` that JSON Schema can state becomes `pattern`;
+ * every other one (several patterns, or one with flags) is named in the description, and all of
+ * them are enforced by validation. A pattern also takes the place of the `date-time` format of
+ * `@IsDateString()` / `@IsISO8601()`, which accept dates with or without a time: the pattern says which.
+ */
+function applyKeywords(schema: JSONSchema, validators: readonly ValidatorRecord[], kind: ValueKind, fail: Fail): void {
+  let notes: string[] | undefined;
+  let isoDate = false;
   for (const record of validators) {
-    const keywords = VALIDATOR_RULES[validatorName(record)]?.keywords?.(record.constraints ?? [], kind);
-    for (const [keyword, value] of Object.entries(keywords ?? {})) {
-      const conflict = mergeKeyword(schema, keyword, value);
+    const name = validatorName(record);
+    if (name === MATCHES) {
+      const pattern = matchesPattern(record.constraints ?? []);
+      if (pattern.expressible && schema.pattern === undefined) schema.pattern = pattern.source;
+      else (notes ??= []).push(`must match ${pattern.literal}`);
+      continue;
+    }
+    if (ISO_DATE_VALIDATORS.has(name)) isoDate = true;
+    const keywords = VALIDATOR_RULES[name]?.keywords?.(record.constraints ?? [], kind);
+    if (keywords === undefined) continue;
+    for (const keyword in keywords) {
+      const conflict = mergeKeyword(schema, keyword, keywords[keyword]);
       if (conflict !== undefined) {
         throw fail(`has validators that need ${conflict}; a schema can state only one. Combine them into one validator.`);
       }
     }
   }
+  if (isoDate && schema.format === 'date-time' && (schema.pattern !== undefined || notes !== undefined)) delete schema.format;
+  if (notes !== undefined) schema.description = notes.join('; ');
+}
+
+function assertSatisfiable(schema: JSONSchema, validators: readonly ValidatorRecord[], fail: Fail): void {
+  const because = unsatisfiableBecause(schema);
+  if (because === undefined) return;
+  const isoDate = schema.format === 'date-time' && validators.some((record) => ISO_DATE_VALIDATORS.has(validatorName(record)));
+  const hint = isoDate
+    ? ' For a date without a time, replace the length limits with @Matches(/^\\d{4}-\\d{2}-\\d{2}$/) next to the date validator.'
+    : ' Loosen or remove the validator that contradicts the others.';
+  throw fail(`accepts no value: ${because}.${hint}`);
 }
 
 /** Makes a schema accept `null` too: how strict mode expresses an optional property. */
@@ -230,10 +318,23 @@ const KEYWORD_ORDER = [
   'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf', 'items', 'minItems', 'maxItems',
 ];
 
+const KEYWORD_RANK = new Map(KEYWORD_ORDER.map((keyword, rank) => [keyword, rank]));
+
 function inKeywordOrder(schema: JSONSchema): JSONSchema {
+  let previous = -1;
+  let sorted = true;
+  for (const keyword in schema) {
+    const rank = KEYWORD_RANK.get(keyword) ?? KEYWORD_ORDER.length;
+    if (rank < previous) {
+      sorted = false;
+      break;
+    }
+    previous = rank;
+  }
+  if (sorted) return schema;
   const ordered: JSONSchema = {};
   for (const keyword of KEYWORD_ORDER) if (schema[keyword] !== undefined) ordered[keyword] = schema[keyword];
-  for (const [keyword, value] of Object.entries(schema)) if (!(keyword in ordered)) ordered[keyword] = value;
+  for (const keyword in schema) if (!(keyword in ordered)) ordered[keyword] = schema[keyword];
   return ordered;
 }
 
@@ -250,10 +351,14 @@ function article(kind: ValueKind): string {
   return { string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', array: 'an array', object: 'an object', date: 'a Date' }[kind];
 }
 
+function plural(kind: ValueKind): string {
+  return { string: 'strings', number: 'numbers', integer: 'integers', boolean: 'booleans', array: 'arrays', object: 'objects', date: 'Dates' }[kind];
+}
+
 /** `@IsString()` for a validator record, as the user wrote it (approximately). */
 function decoratorLabel(record: ValidatorRecord, each = false): string {
   const name = validatorName(record);
-  const special: Record<string, string> = { isLength: 'Length', isUuid: 'IsUUID', isIso8601: 'IsISO8601', isFqdn: 'IsFQDN', isIp: 'IsIP' };
+  const special: Record<string, string> = { isLength: 'Length', isUuid: 'IsUUID', isIso8601: 'IsISO8601', isFqdn: 'IsFQDN', isIp: 'IsIP', isUrl: 'IsUrl', isJson: 'IsJSON' };
   const label = special[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
   return `@${label}(${each ? '{ each: true }' : ''})`;
 }

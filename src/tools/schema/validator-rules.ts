@@ -45,18 +45,35 @@ export interface ValidatorRule {
   readonly values?: (constraints: readonly any[]) => readonly unknown[];
 }
 
-const defined = (schema: JSONSchema): JSONSchema =>
-  Object.fromEntries(Object.entries(schema).filter(([, value]) => value !== undefined && value !== null)) as JSONSchema;
+/** `@Length(min, max?)`: `max` may be left out. */
+function lengthKeywords([min, max]: readonly any[]): JSONSchema {
+  const schema: JSONSchema = {};
+  if (min !== undefined && min !== null) schema.minLength = min;
+  if (max !== undefined && max !== null) schema.maxLength = max;
+  return schema;
+}
 
 /** Flags that change what a pattern matches; without them `source` is the same pattern in JSON Schema. */
 const MEANINGFUL_REGEX_FLAGS = /[imsv]/;
 
-function patternKeyword([pattern, modifiers]: readonly any[]): JSONSchema | undefined {
+/** A `@Matches` regular expression as the schema can state it. */
+export interface MatchesPattern {
+  /** The pattern's source, as JSON Schema's `pattern` takes it. */
+  readonly source: string;
+  /** The regular expression as written in code, e.g. `/^ab+$/i`, for a description. */
+  readonly literal: string;
+  /**
+   * False for a case-insensitive (or multiline, dotall, `v`) pattern: JSON Schema patterns have no
+   * flags, so it can only be described, not stated as `pattern`.
+   */
+  readonly expressible: boolean;
+}
+
+/** The pattern of a `@Matches(pattern, modifiers?)` record. */
+export function matchesPattern([pattern, modifiers]: readonly any[]): MatchesPattern {
   const source: string = pattern instanceof RegExp ? pattern.source : String(pattern);
   const flags: string = pattern instanceof RegExp ? pattern.flags : typeof modifiers === 'string' ? modifiers : '';
-  // A case-insensitive (or multiline, dotall) pattern has no JSON Schema equivalent: validation still
-  // enforces it, the schema just does not advertise it.
-  return MEANINGFUL_REGEX_FLAGS.test(flags) ? undefined : { pattern: source };
+  return { source, literal: `/${source}/${flags}`, expressible: !MEANINGFUL_REGEX_FLAGS.test(flags) };
 }
 
 /** `@IsEnum` records its valid values since class-validator 0.14.1; compute them the same way otherwise. */
@@ -68,6 +85,24 @@ function enumValues([entity, validValues]: readonly any[]): readonly unknown[] {
 }
 
 const format = (name: string) => (): JSONSchema => ({ format: name });
+
+/**
+ * class-validator's string validators without a schema keyword of their own: each fails for any value
+ * that is not a string, so the value is a string (`@IsUrl({}, { each: true })` says what array items are,
+ * and `@IsNumberString()` on a `number` property is a contradiction). Names rather than the exported
+ * constants, because some of these constants do not exist in every class-validator version in range.
+ */
+const STRING_ONLY_VALIDATORS = [
+  'contains', 'notContains', 'isAlpha', 'isAlphanumeric', 'isAscii', 'isBIC', 'isBase32', 'isBase58', 'isBase64',
+  'isBooleanString', 'isBtcAddress', 'isByteLength', 'isCreditCard', 'isCurrency', 'isDataURI', 'isDecimal', 'isEAN',
+  'isEthereumAddress', 'IsFirebasePushId', 'isFullWidth', 'isHSL', 'isHalfWidth', 'isHash', 'isHexColor', 'isHexadecimal',
+  'isIBAN', 'isIsbn', 'isIsin', 'isISO31661Alpha2', 'isISO31661Alpha3', 'isISO31661Numeric', 'isISRC', 'isISSN',
+  'isIdentityCard', 'isJson', 'isJwt', 'isLocale', 'isLowercase', 'isMacAddress', 'isMagnetURI', 'isMilitaryTime',
+  'isMimeType', 'isMobilePhone', 'isMongoId', 'isMultibyte', 'isNumberString', 'isOctal', 'isPassportNumber',
+  'isPhoneNumber', 'isPort', 'isPostalCode', 'isRFC3339', 'isRgbColor', 'isSemVer', 'isStrongPassword',
+  'isSurrogatePair', 'isTimeZone', 'isUppercase', 'isUrl', 'isVariableWidth', 'isISO4217CurrencyCode', 'isTaxId',
+  'isISO6391', 'isLatLong',
+] as const;
 
 /**
  * Validators that say something a strict JSON schema can express, by class-validator name. Any other
@@ -91,10 +126,11 @@ export const VALIDATOR_RULES: Readonly<Record<string, ValidatorRule>> = {
     kind: 'string',
     keywords: ([version]) => (String(version) === '4' ? { format: 'ipv4' } : String(version) === '6' ? { format: 'ipv6' } : undefined),
   },
-  [IS_LENGTH]: { kind: 'string', keywords: ([min, max]) => defined({ minLength: min, maxLength: max }) },
+  [IS_LENGTH]: { kind: 'string', keywords: lengthKeywords },
   [MIN_LENGTH]: { kind: 'string', keywords: ([min]) => ({ minLength: min }) },
   [MAX_LENGTH]: { kind: 'string', keywords: ([max]) => ({ maxLength: max }) },
-  [MATCHES]: { kind: 'string', keywords: patternKeyword },
+  // Patterns are stated by the property schema itself: several `@Matches` need a description too.
+  [MATCHES]: { kind: 'string' },
   [IS_NOT_EMPTY]: { keywords: (_, kind) => (kind === 'string' ? { minLength: 1 } : undefined) },
 
   [MIN]: { kind: 'number', keywords: ([min]) => ({ minimum: min }) },
@@ -112,7 +148,12 @@ export const VALIDATOR_RULES: Readonly<Record<string, ValidatorRule>> = {
   [IS_IN]: { values: ([values]) => (Array.isArray(values) ? values : []) },
   [IS_ENUM]: { values: enumValues },
   [EQUALS]: { values: ([value]) => [value] },
+
+  ...Object.fromEntries(STRING_ONLY_VALIDATORS.map((name) => [name, { kind: 'string' } satisfies ValidatorRule])),
 };
+
+/** The validators whose ISO 8601 format is a choice among what they accept (dates with or without a time). */
+export const ISO_DATE_VALIDATORS: ReadonlySet<string> = new Set([IS_DATE_STRING, IS_ISO8601]);
 
 /** Keywords where several validators combine to the tightest bound. */
 const LOWER_BOUNDS = new Set(['minLength', 'minimum', 'exclusiveMinimum', 'minItems']);

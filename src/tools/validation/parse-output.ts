@@ -27,6 +27,6 @@ export async function parseOutput<T>(dto: new () => T, content: string): Promise
     throw new OutputValidationError(dtoName(dto), [{ path: '', message: `not valid JSON (${(error as Error).message})` }], { cause: error });
   }
   const result = await validateDto(dto as new () => T & object, plain, TOOL_ARGUMENT_LIMITS.maxDepth);
-  if (!result.ok) throw new OutputValidationError(dtoName(dto), result.issues);
+  if (!result.ok) throw new OutputValidationError(dtoName(dto), result.issues, result.cause === undefined ? undefined : { cause: result.cause });
   return result.value;
 }

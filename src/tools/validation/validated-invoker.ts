@@ -1,6 +1,9 @@
-import { ToolArgumentsError } from '../errors.js';
-import { argsFromToolCall, toToolResult, type ToolCall, type ToolInvoker } from '../tool.js';
 import type { ToolContext } from '../decorators/tool-context.js';
+import { ToolArgumentsError } from '../errors.js';
+import { invocationOptions } from '../invocation-options.js';
+import { dtoName } from '../schema/dto-errors.js';
+import { schemaFromClass } from '../schema/schema-from-class.js';
+import { argsFromToolCall, toToolResult, type ToolCall, type ToolInvoker } from '../tool.js';
 import { TOOL_ARGUMENT_LIMITS } from './limits.js';
 import { validateDto } from './validate-dto.js';
 
@@ -24,28 +27,73 @@ const NO_ARGUMENTS = Object.freeze({});
  * return value becomes the tool message: a string or `ToolResult` as is, anything else as JSON.
  */
 export function createValidatedInvoker<C>(spec: ValidatedInvokerSpec): ToolInvoker<C> {
-  return async (toolCall, context, { signal, iteration }) => {
-    const args = await validArguments(spec, toolCall);
+  return async (toolCall, context, options) => {
+    const { signal, iteration } = invocationOptions(options);
+    const args = await argumentsOfCall(spec, toolCall);
     const toolContext: ToolContext<C> = { context, toolCall, signal, iteration };
     return toToolResult(await spec.method.call(spec.instance, args, toolContext));
   };
 }
 
-async function validArguments(spec: ValidatedInvokerSpec, toolCall: ToolCall): Promise<object> {
+async function argumentsOfCall(spec: ValidatedInvokerSpec, toolCall: ToolCall): Promise<object> {
   const text = toolCall.function.arguments ?? '';
   if (text.length > TOOL_ARGUMENT_LIMITS.maxLength) {
     throw new ToolArgumentsError(spec.toolName, [
       { path: '', message: `too long: ${text.length} characters, the limit is ${TOOL_ARGUMENT_LIMITS.maxLength}; send smaller arguments` },
     ]);
   }
-  const plain = argsFromToolCall<unknown>(toolCall);
-  if (spec.input === undefined) {
+  return validArguments(spec.toolName, spec.input, argsFromToolCall<unknown>(toolCall));
+}
+
+/** Options of {@link validateToolArguments}. */
+export interface ValidateToolArgumentsOptions {
+  /** The tool's name in the error message. Default: the DTO class name. */
+  toolName?: string;
+}
+
+/**
+ * Validates a tool's arguments exactly as the invoker of a `@Tool` method does, for code that has
+ * them as a parsed object rather than in a Chat Completions tool call (an MCP server's `tools/call`,
+ * a queue worker): JSON types as the DTO's schema states them, no unknown properties at any depth,
+ * `null` of an `@IsOptional()` property counts as absent, nesting at most
+ * `TOOL_ARGUMENT_LIMITS.maxDepth` deep, then class-transformer and class-validator. `args` itself is
+ * not changed.
+ *
+ * @param dto - the argument DTO class; `null` or `undefined` for a tool without arguments (only an
+ *   empty object passes, and `{}` is returned).
+ * @returns a validated instance of `dto`, nested DTOs as instances.
+ * @throws {ToolArgumentsError} naming every failing field (`issues` has them as `{ path, message }`).
+ * @throws {ToolConfigurationError} when the class cannot be expressed as a schema.
+ *
+ * @example
+ * ```ts
+ * const args = await validateToolArguments(GetWeather, request.params.arguments, { toolName: 'get_weather' });
+ * ```
+ */
+export async function validateToolArguments<T extends object>(
+  dto: (new () => T) | null | undefined,
+  args: unknown,
+  options: ValidateToolArgumentsOptions = {},
+): Promise<T> {
+  const toolName = options.toolName ?? (dto ? dtoName(dto) : 'tool');
+  let copy: unknown;
+  try {
+    copy = structuredClone(args);
+  } catch (error) {
+    throw new ToolArgumentsError(toolName, [{ path: '', message: 'must be JSON data (an object of strings, numbers, booleans, null, arrays and objects)' }], { cause: error });
+  }
+  if (dto) schemaFromClass(dto); // reports a class that cannot work before blaming the arguments
+  return (await validArguments(toolName, dto ?? undefined, copy)) as T;
+}
+
+async function validArguments(toolName: string, input: (new () => object) | undefined, plain: unknown): Promise<object> {
+  if (input === undefined) {
     const keys = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? Object.keys(plain) : undefined;
-    if (keys === undefined) throw new ToolArgumentsError(spec.toolName, [{ path: '', message: 'must be an empty JSON object: this tool takes no arguments' }]);
-    if (keys.length > 0) throw new ToolArgumentsError(spec.toolName, keys.map((key) => ({ path: key, message: 'unknown property: this tool takes no arguments (whitelist)' })));
+    if (keys === undefined) throw new ToolArgumentsError(toolName, [{ path: '', message: 'must be an empty JSON object: this tool takes no arguments' }]);
+    if (keys.length > 0) throw new ToolArgumentsError(toolName, keys.map((key) => ({ path: key, message: 'unknown property: this tool takes no arguments (whitelist)' })));
     return NO_ARGUMENTS;
   }
-  const result = await validateDto(spec.input, plain, TOOL_ARGUMENT_LIMITS.maxDepth);
-  if (!result.ok) throw new ToolArgumentsError(spec.toolName, result.issues);
+  const result = await validateDto(input, plain, TOOL_ARGUMENT_LIMITS.maxDepth);
+  if (!result.ok) throw new ToolArgumentsError(toolName, result.issues, result.cause === undefined ? undefined : { cause: result.cause });
   return result.value;
 }

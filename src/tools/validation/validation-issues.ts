@@ -1,6 +1,5 @@
 import type { ValidationError } from 'class-validator';
 import type { ArgumentIssue } from '../errors.js';
-import { readDtoMetadata } from '../schema/dto-metadata.js';
 import { joinPath } from './field-path.js';
 
 /**
@@ -21,10 +20,6 @@ export function issuesFromValidationErrors(errors: readonly ValidationError[], p
 }
 
 function describeConstraint(error: ValidationError, constraint: string, message: string): string {
-  if (constraint === 'whitelistValidation') {
-    const allowed = allowedProperties(error.target);
-    return `unknown property${allowed ? `; the allowed properties are: ${allowed}` : ''} (whitelist)`;
-  }
   if (constraint === 'unknownValue') return 'must be an object with the declared properties (unknownValue)';
   return `${withoutPropertyName(message, error.property)} (${constraint})`;
 }
@@ -36,10 +31,4 @@ function withoutPropertyName(message: string, property: string | undefined): str
   if (message.startsWith(`each value in ${property} `)) return `each item ${message.slice(`each value in ${property} `.length)}`;
   if (message.startsWith(`nested property ${property} `)) return message.slice(`nested property ${property} `.length);
   return message;
-}
-
-function allowedProperties(target: object | undefined): string | undefined {
-  const ctor = target?.constructor;
-  if (typeof ctor !== 'function' || ctor === Object) return undefined;
-  return readDtoMetadata(ctor).properties.map((property) => property.name).join(', ');
 }
