@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { AuthorizingTransport } from './authorization.js';
+import type { CallScopes } from './call-scopes.js';
+import { capabilitiesOf, installClientFeatures, type ClientFeatures } from './client-features.js';
 import type { StderrTail } from './stderr-tail.js';
 
 /** A client this library connected, with what is needed to close it and explain its failures. */
@@ -8,6 +12,8 @@ export interface OpenedClient {
   readonly client: Client;
   /** The last stderr lines of a stdio server process. */
   readonly stderr?: StderrTail;
+  /** The OAuth provider of an HTTP connection and its transport, which can finish an authorization the server asks for mid-session. */
+  readonly authorization?: { readonly provider: OAuthClientProvider; readonly transport: AuthorizingTransport } | undefined;
   /** Ends the session and the transport (and the child process of a stdio server). */
   close(): Promise<void>;
 }
@@ -23,9 +29,14 @@ const packageVersion: string = (() => {
   }
 })();
 
-/** A new MCP client that introduces itself as this library. */
-export function newClient(): Client {
-  return new Client({ name: 'chat-cmpl-stream-handler', version: packageVersion }, { capabilities: {} });
+/**
+ * A new MCP client that introduces itself as this library and declares (and answers) exactly
+ * the capabilities of `features`.
+ */
+export function newClient(features: ClientFeatures, scopes: CallScopes): Client {
+  const client = new Client({ name: 'chat-cmpl-stream-handler', version: packageVersion }, { capabilities: capabilitiesOf(features) });
+  installClientFeatures(client, features, scopes);
+  return client;
 }
 
 /**
