@@ -6,6 +6,7 @@ import { isUnauthorized, rememberAuthorization } from './authorization.js';
 import type { CallScopes } from './call-scopes.js';
 import type { ClientFeatures } from './client-features.js';
 import { McpConnectionError, type McpConnectionAttempt } from './errors.js';
+import { observingFetch, ScopeStepUp } from './scope-step-up.js';
 import { connectWithin, describeFailure, networkErrorCode, newClient, type ClientOpener } from './open-client.js';
 
 /** An endpoint that answered as an MCP server. */
@@ -98,14 +99,13 @@ function createTransport(endpoint: McpEndpoint, target: UrlTarget, challenge: { 
   const headers = new Headers(target.requestInit?.headers);
   for (const [name, value] of Object.entries(target.headers)) headers.set(name, value);
   const requestInit: RequestInit = { ...target.requestInit, headers: Object.fromEntries(headers.entries()) };
-  const baseFetch = target.fetch;
-  // Notes whether the server (or its authorization server) asked for credentials: then no other endpoint can do better.
-  const fetch: FetchLike = async (input, init) => {
-    const response = await (baseFetch ?? globalThis.fetch)(input, init);
+  const stepUp = new ScopeStepUp(url.href);
+  const fetch = observingFetch(target.fetch, (input, response) => {
+    // The server (or its authorization server) asked for credentials: no other endpoint can do better.
     if (response.status === 401 || response.status === 403) challenge.seen = true;
-    return response;
-  };
-  const options = { requestInit, fetch, ...(target.authProvider ? { authProvider: target.authProvider } : {}) };
+    stepUp.observe(input, response);
+  });
+  const options = { requestInit, fetch, ...(target.authProvider ? { authProvider: stepUp.provider(target.authProvider) } : {}) };
   return endpoint.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
 
