@@ -149,19 +149,23 @@ export class McpToolset<C = any> implements ToolSource<C> {
   }
 
   /**
-   * Every resource the server lists (all pages). `context` picks the connection when headers or
-   * the OAuth provider depend on it.
+   * Every resource the server lists (all pages); none when it does not declare resources.
+   * `context` picks the connection when headers or the OAuth provider depend on it.
    */
   async listResources(options: McpRequestOptions<C> = {}): Promise<Resource[]> {
     return this.request('listing the resources of', options, (client, signal) =>
-      allPages((cursor) => client.listResources(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resources),
+      client.getServerCapabilities()?.resources
+        ? allPages((cursor) => client.listResources(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resources)
+        : Promise.resolve([]),
     );
   }
 
-  /** Every resource template the server lists (all pages). */
+  /** Every resource template the server lists (all pages); none when it does not declare resources. */
   async listResourceTemplates(options: McpRequestOptions<C> = {}): Promise<ResourceTemplate[]> {
     return this.request('listing the resource templates of', options, (client, signal) =>
-      allPages((cursor) => client.listResourceTemplates(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resourceTemplates),
+      client.getServerCapabilities()?.resources
+        ? allPages((cursor) => client.listResourceTemplates(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resourceTemplates)
+        : Promise.resolve([]),
     );
   }
 
@@ -170,10 +174,12 @@ export class McpToolset<C = any> implements ToolSource<C> {
     return this.request(`reading resource ${JSON.stringify(uri)} of`, options, (client, signal) => client.readResource({ uri }, { signal }));
   }
 
-  /** Every prompt the server lists (all pages). */
+  /** Every prompt the server lists (all pages); none when it does not declare prompts. */
   async listPrompts(options: McpRequestOptions<C> = {}): Promise<Prompt[]> {
     return this.request('listing the prompts of', options, (client, signal) =>
-      allPages((cursor) => client.listPrompts(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.prompts),
+      client.getServerCapabilities()?.prompts
+        ? allPages((cursor) => client.listPrompts(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.prompts)
+        : Promise.resolve([]),
     );
   }
 
@@ -222,7 +228,10 @@ export class McpToolset<C = any> implements ToolSource<C> {
     const main = this.connections.main;
     let definitions: McpToolDefinition[];
     try {
-      definitions = await main.run((client) => allPages((cursor) => client.listTools(cursor === undefined ? undefined : { cursor }), (page) => page.tools));
+      // A server without the tools capability (only resources or prompts) has nothing to list.
+      definitions = await main.run((client) =>
+        client.getServerCapabilities()?.tools ? allPages((cursor) => client.listTools(cursor === undefined ? undefined : { cursor }), (page) => page.tools) : Promise.resolve([]),
+      );
     } catch (error) {
       if (isUnauthorized(error)) throw error;
       throw new McpConnectionError(`Listing the tools of ${this.owner} failed: ${describeFailure(error)}`, {
