@@ -149,7 +149,7 @@ describe('mcp: OAuth through authProvider (a real authorization server on 127.0.
   });
 
   it('ClientCredentialsProvider (machine to machine) gets its token without any redirect', async () => {
-    as.addClient({ client_id: 'billing-service', client_secret: 'service-secret' });
+    as.addClient({ client_id: 'billing-service', client_secret: 'service-secret', scope: 'notes:read' });
     const provider = new ClientCredentialsProvider({ clientId: 'billing-service', clientSecret: 'service-secret', scope: 'notes:read', expectedIssuer: as.url });
     const toolset = await connect({ url: rs.url, authProvider: provider });
     expect(await call(toolset, 'whoami')).to.equal('billing-service notes:read');
@@ -157,7 +157,7 @@ describe('mcp: OAuth through authProvider (a real authorization server on 127.0.
   });
 
   it('sends every request, OAuth ones included, through the given fetch with requestInit', async () => {
-    as.addClient({ client_id: 'billing-service', client_secret: 'service-secret' });
+    as.addClient({ client_id: 'billing-service', client_secret: 'service-secret', scope: 'notes:read' });
     const seen: { url: string; trace: string | null }[] = [];
     const toolset = await connect({
       url: rs.url,
