@@ -43,6 +43,11 @@ export async function credentialsFor(target: ResolvedUrlTarget, context: unknown
   if (authProvider !== undefined && typeof authProvider?.tokens !== 'function') {
     throw new McpConfigurationError(`authProvider(context) must return an OAuthClientProvider or undefined, got ${describe(authProvider)}.`);
   }
+  if (authProvider && (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || new Headers(target.requestInit?.headers).has('authorization'))) {
+    throw new McpConfigurationError(
+      'An Authorization header would replace the OAuth token of authProvider on every request: pass one or the other, not both.',
+    );
+  }
   return { headers, authProvider };
 }
 

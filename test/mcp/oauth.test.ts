@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { streamUntilUserInputEvents, type ToolCall } from 'chat-cmpl-stream-handler';
 import {
   ClientCredentialsProvider,
+  McpConfigurationError,
   McpConnectionError,
   McpToolset,
   UnauthorizedError,
@@ -195,6 +196,13 @@ describe('mcp: OAuth through authProvider (a real authorization server on 127.0.
     } finally {
       await sse.close();
     }
+  });
+
+  it('refuses an Authorization header next to an authProvider, which would replace its token', async () => {
+    const error = await rejectionOf(McpToolset.connect({ url: rs.url, authProvider: new MemoryOAuthClient(), headers: { authorization: 'Bearer static' } }));
+    expect(error).to.be.instanceOf(McpConfigurationError);
+    expect(error.message).to.contain('Authorization header would replace the OAuth token');
+    expect(rs.log.requests).to.deep.equal([]);
   });
 
   it('finishAuth refuses a config without authProvider and an empty code', async () => {
