@@ -61,7 +61,10 @@ export async function connectWithin(client: Client, transport: Transport, timeou
 
 /** A short description of why a connection attempt failed (the error's message, plus its cause's code). */
 export function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message || error.name : String(error);
+  // OAuth errors of the SDK often come without a description; their `errorCode` (e.g. invalid_client) says what went wrong.
+  const oauthCode = (error as { errorCode?: unknown } | null)?.errorCode;
+  const unnamed = typeof oauthCode === 'string' ? `${(error as Error).name} (${oauthCode})` : (error as Error)?.name;
+  const message = error instanceof Error ? error.message || unnamed : String(error);
   const code = networkErrorCode(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
