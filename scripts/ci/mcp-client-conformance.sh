@@ -56,5 +56,6 @@ for scenario in "${SCENARIOS[@]}"; do
     grep -E 'FAILURE|WARNING|Error|timed out' "$log" | head -20 | sed 's/^/      /'
   fi
 done
-echo "tests: $passed passed, $failed failed (${#SCENARIOS[@]} client scenarios of conformance $CONFORMANCE_VERSION in $((SECONDS - started))s)"
+echo "${#SCENARIOS[@]} client scenarios of @modelcontextprotocol/conformance $CONFORMANCE_VERSION in $((SECONDS - started)) s"
+echo "tests: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
