@@ -18,6 +18,7 @@ import { createMcpTool, type McpTool, type McpToolSettings } from './mcp-tool.js
 import { openConnections } from './open-connections.js';
 import { describeFailure } from './open-client.js';
 import { createResourceTools } from './resource-tools.js';
+import { listAllPrompts, listAllResources, listAllResourceTemplates, listAllTools } from './server-lists.js';
 import { describeCommand } from './stdio-server.js';
 import { assertUniqueToolNames, exposedToolName } from './tool-names.js';
 
@@ -153,20 +154,12 @@ export class McpToolset<C = any> implements ToolSource<C> {
    * `context` picks the connection when headers or the OAuth provider depend on it.
    */
   async listResources(options: McpRequestOptions<C> = {}): Promise<Resource[]> {
-    return this.request('listing the resources of', options, (client, signal) =>
-      client.getServerCapabilities()?.resources
-        ? allPages((cursor) => client.listResources(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resources)
-        : Promise.resolve([]),
-    );
+    return this.request('listing the resources of', options, listAllResources);
   }
 
   /** Every resource template the server lists (all pages); none when it does not declare resources. */
   async listResourceTemplates(options: McpRequestOptions<C> = {}): Promise<ResourceTemplate[]> {
-    return this.request('listing the resource templates of', options, (client, signal) =>
-      client.getServerCapabilities()?.resources
-        ? allPages((cursor) => client.listResourceTemplates(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.resourceTemplates)
-        : Promise.resolve([]),
-    );
+    return this.request('listing the resource templates of', options, listAllResourceTemplates);
   }
 
   /** Reads one resource: its `contents` (text, or base64 `blob`), as the server returned them. */
@@ -176,11 +169,7 @@ export class McpToolset<C = any> implements ToolSource<C> {
 
   /** Every prompt the server lists (all pages); none when it does not declare prompts. */
   async listPrompts(options: McpRequestOptions<C> = {}): Promise<Prompt[]> {
-    return this.request('listing the prompts of', options, (client, signal) =>
-      client.getServerCapabilities()?.prompts
-        ? allPages((cursor) => client.listPrompts(cursor === undefined ? undefined : { cursor }, { signal }), (page) => page.prompts)
-        : Promise.resolve([]),
-    );
+    return this.request('listing the prompts of', options, listAllPrompts);
   }
 
   /**
@@ -228,10 +217,7 @@ export class McpToolset<C = any> implements ToolSource<C> {
     const main = this.connections.main;
     let definitions: McpToolDefinition[];
     try {
-      // A server without the tools capability (only resources or prompts) has nothing to list.
-      definitions = await main.run((client) =>
-        client.getServerCapabilities()?.tools ? allPages((cursor) => client.listTools(cursor === undefined ? undefined : { cursor }), (page) => page.tools) : Promise.resolve([]),
-      );
+      definitions = await main.run(listAllTools);
     } catch (error) {
       if (isUnauthorized(error)) throw error;
       throw new McpConnectionError(`Listing the tools of ${this.owner} failed: ${describeFailure(error)}`, {
@@ -316,18 +302,6 @@ export class McpToolset<C = any> implements ToolSource<C> {
     if (config.kind === 'stdio') return describeCommand(config);
     return 'client';
   }
-}
-
-/** Collects every page of a paginated MCP list request. */
-async function allPages<P extends { nextCursor?: string | undefined }, T>(fetchPage: (cursor: string | undefined) => Promise<P>, items: (page: P) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetchPage(cursor);
-    all.push(...items(page));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
 }
 
 function capitalized(text: string): string {
