@@ -38,7 +38,8 @@ export class CallScopes {
   /** The scope of the message being handled now, if it can be told. */
   current(): CallScope | undefined {
     const active = activeScope.getStore();
-    if (active?.owner === this) return active.scope;
+    // A stream opened during a request can outlive it (a resumed SSE stream): then its context says nothing.
+    if (active?.owner === this && this.running.has(active.scope)) return active.scope;
     if (this.running.size === 1) return this.running.values().next().value;
     return undefined;
   }
