@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import {
   Agent,
   ChatCompletionStreamHandler,
+  FunctionTool,
   OnToolCallProgress,
   streamUntilUserInputEvents,
   ToolTimeoutError,
@@ -118,5 +119,41 @@ describe('mcp: progress and log notifications become tool_call.progress', () => 
     const events = await crunchRun({ steps: 8, ms: 60 });
     const failed = events.find((event) => event.type === 'tool_call.failed');
     expect(failed?.type === 'tool_call.failed' && failed.error).to.be.instanceOf(ToolTimeoutError).and.include({ timeoutMs: 300 });
+  });
+});
+
+describe('engine: reportProgress for any tool', () => {
+  it('turns the reports of a FunctionTool into tool_call.progress, and drops those made after the call settled', async () => {
+    let late: (() => void) | undefined;
+    const convert = new FunctionTool({
+      name: 'convert',
+      execute: async (_args, _context, { reportProgress }) => {
+        reportProgress?.({ progress: 1, total: 2 });
+        reportProgress?.({ progress: 2, total: 2, message: 'done' });
+        late = () => reportProgress?.({ progress: 3 });
+        return 'converted';
+      },
+    });
+    // Runs next to convert in the same batch and reports for it once convert has returned.
+    const meddle = new FunctionTool({
+      name: 'meddle',
+      execute: async () => {
+        await sleep(30);
+        late?.();
+        return 'meddled';
+      },
+    });
+    const chat = await ScriptedChatServer.start({ script: [reply.toolCalls([toolCall('convert', {}), toolCall('meddle', {})]), reply.text('ok')] });
+    try {
+      const events = await collect(streamUntilUserInputEvents({ client: chat.client(), model: 'gpt-4.1-nano', messages: [user('convert')], tools: [convert, meddle] }));
+      expect(late).to.be.a('function');
+      expect(progressOf(events)).to.deep.equal([
+        { progress: 1, total: 2, message: undefined },
+        { progress: 2, total: 2, message: 'done' },
+      ]);
+      expect(events.find((event) => event.type === 'tool_call.progress')).not.to.have.property('message');
+    } finally {
+      await chat.close();
+    }
   });
 });
