@@ -38,7 +38,7 @@ export { FunctionTool, TOOL_NAME_PATTERN } from './tools/function-tool.js';
 export type { FunctionToolOptions, FunctionToolExecuteOptions } from './tools/function-tool.js';
 export { argsFromToolCall, isTool, isToolSource, TOOL_SOURCE, TOOL_SOURCE_DYNAMIC, toToolResult } from './tools/tool.js';
 // `Tool` (the tool object type) is exported with the @Tool decorator of the same name, below.
-export type { ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolSource } from './tools/tool.js';
+export type { ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolProgressUpdate, ToolSource } from './tools/tool.js';
 export { mergeToolsAndInvokers } from './tools/merge.js';
 export type { MergeToolsInput, MergedTools, ToolEntry, ToolInvokers } from './tools/merge.js';
 export { ToolArgumentsError, ToolTimeoutError, UnknownToolError, ToolConfigurationError } from './tools/errors.js';

@@ -5,6 +5,7 @@ import type {
   RunFailedEvent,
   ToolCallCompletedEvent,
   ToolCallFailedEvent,
+  ToolCallProgressEvent,
   ToolCallStartedEvent,
 } from '../run/lifecycle-events.js';
 import type {
@@ -81,6 +82,8 @@ export class ChatCompletionStreamHandler<C = any> {
   async onToolCallCompleted(event: ToolCallCompletedEvent, run: RunInfo<C>): Promise<void> {}
   /** A tool call failed. */
   async onToolCallFailed(event: ToolCallFailedEvent, run: RunInfo<C>): Promise<void> {}
+  /** A running tool call reported progress (e.g. an MCP server's progress notification). */
+  async onToolCallProgress(event: ToolCallProgressEvent, run: RunInfo<C>): Promise<void> {}
   /** The run finished. */
   async onRunCompleted(event: RunCompletedEvent, run: RunInfo<C>): Promise<void> {}
   /** The run failed. */

@@ -60,6 +60,8 @@ export const OnToolCallStarted = (): MethodDecorator => OnStreamHook('tool_call.
 export const OnToolCallCompleted = (): MethodDecorator => OnStreamHook('tool_call.completed');
 /** A tool call failed. */
 export const OnToolCallFailed = (): MethodDecorator => OnStreamHook('tool_call.failed');
+/** A running tool call reported progress (e.g. an MCP server's progress notification). */
+export const OnToolCallProgress = (): MethodDecorator => OnStreamHook('tool_call.progress');
 /** The run finished. */
 export const OnRunCompleted = (): MethodDecorator => OnStreamHook('run.completed');
 /** The run failed. */

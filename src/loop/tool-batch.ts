@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, UnknownToolError } from '../tools/errors.js';
-import type { ToolCall, ToolInvoker } from '../tools/tool.js';
+import type { ToolCall, ToolInvoker, ToolProgressUpdate } from '../tools/tool.js';
 import { ToolResult } from '../tools/tool-result.js';
 import { raceAbort, childController } from './abort.js';
 import { errorMessage } from '../run/errors.js';
@@ -63,12 +63,24 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     let result: ToolResult;
     let failed = false;
     let error: unknown;
+    let running = true;
+    const reportProgress = ({ progress, total, message }: ToolProgressUpdate): void => {
+      if (!running) return;
+      ctx.events.push({
+        type: 'tool_call.progress',
+        iteration: ctx.iteration,
+        toolCall,
+        progress,
+        ...(total === undefined ? {} : { total }),
+        ...(message === undefined ? {} : { message }),
+      });
+    };
     try {
       const invoker = resolveInvoker(toolCall, ctx);
       const output = await raceAbort(
-        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration })),
+        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
         controller.signal,
-      );
+      ).finally(() => (running = false));
       result = ToolResult.from(output);
     } catch (thrown) {
       failed = true;

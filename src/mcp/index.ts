@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { McpToolset } from './mcp-toolset.js';
+export type { McpRequestOptions } from './mcp-toolset.js';
 export type { McpTool } from './mcp-tool.js';
 export type {
   McpServerConfig,
@@ -14,7 +15,28 @@ export type {
   McpClientServerConfig,
   McpCommonOptions,
   McpToolFilter,
+  McpHeaders,
+  McpAuthProvider,
 } from './config.js';
+export type {
+  McpClientFeatureOptions,
+  McpElicitationHandler,
+  McpSamplingHandler,
+  McpRoots,
+  McpRequestExtra,
+} from './client-features.js';
+export { openAiSamplingHandler } from './openai-sampling.js';
+export type { McpSamplingModel } from './openai-sampling.js';
+export { promptMessagesToChat } from './prompt-messages.js';
+// OAuth: the MCP SDK's provider interface, its error, and its ready machine-to-machine providers.
+export { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+export type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+export { ClientCredentialsProvider, PrivateKeyJwtProvider, StaticPrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+export type {
+  ClientCredentialsProviderOptions,
+  PrivateKeyJwtProviderOptions,
+  StaticPrivateKeyJwtProviderOptions,
+} from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 export type { McpToolResultMetadata } from './tool-result.js';
 export { listMcpTools, callMcpTool, buildMcpToolsAndInvokers } from './helpers.js';
 export type { CallMcpToolOptions, McpToolsAndInvokers } from './helpers.js';

@@ -1,12 +1,13 @@
 import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, type CallToolResult, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type CallToolResult, type Progress, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, ToolTimeoutError } from '../tools/errors.js';
 import { invocationOptions } from '../tools/invocation-options.js';
-import { argsFromToolCall, type Tool, type ToolCall, type ToolInvocationOptions } from '../tools/tool.js';
+import { argsFromToolCall, type Tool, type ToolCall, type ToolInvocationOptions, type ToolProgressUpdate } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
-import type { McpConnection } from './connection.js';
-import { isConnectionFailure, mcpErrorCode, McpToolCallError } from './errors.js';
+import { isUnauthorized } from './authorization.js';
+import type { ConnectionRouter } from './connection-router.js';
+import { isConnectionFailure, McpConnectionError, mcpErrorCode, McpToolCallError } from './errors.js';
 import { isSchemaObject } from './json-schema.js';
 import { toJsonSafe } from './json-safe.js';
 import { afterPendingOutput } from './stderr-tail.js';
@@ -33,11 +34,13 @@ export interface McpTool<C = any> extends Tool<C> {
 
 /** How the tools of one server call it. */
 export interface McpToolSettings {
-  readonly connection: McpConnection;
+  readonly connections: ConnectionRouter;
   readonly owner: string;
   readonly meta: Record<string, unknown> | undefined;
   readonly forwardContext: boolean;
   readonly timeout: number | undefined;
+  readonly resetTimeoutOnProgress: boolean;
+  readonly maxTotalTimeout: number | undefined;
   readonly strict: boolean;
 }
 
@@ -72,32 +75,43 @@ async function runOnServer(
   settings: McpToolSettings,
   toolCall: ToolCall,
   context: unknown,
-  { signal }: ToolInvocationOptions,
+  options: ToolInvocationOptions | undefined,
 ): Promise<ToolResult<McpToolResultMetadata>> {
+  const signal = options?.signal;
   const parsed = argsFromToolCall(toolCall);
   if (!isSchemaObject(parsed)) {
     throw new ToolArgumentsError(exposedName, [{ path: '', message: `must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}` }]);
   }
   const args = dropUnsetNulls(parsed, definition.inputSchema);
   const meta = requestMeta(settings, context);
-  const client = await settings.connection.acquire(signal);
+  const connection = await settings.connections.connectionFor(context);
   const timeout = settings.timeout ?? DEFAULT_REQUEST_TIMEOUT_MSEC;
+  const progress = progressReporter(options?.reportProgress);
   let result: CallToolResult;
   try {
-    result = (await client.callTool({ name: definition.name, arguments: args, ...(meta ? { _meta: meta } : {}) }, undefined, {
-      signal,
-      timeout,
-    })) as CallToolResult;
+    result = (await connection.run(
+      (client) =>
+        client.callTool({ name: definition.name, arguments: args, ...(meta ? { _meta: meta } : {}) }, undefined, {
+          ...(signal ? { signal } : {}),
+          timeout,
+          // Progress is asked for when the call can report it (always inside a run); it also restarts the timeout.
+          ...(progress ? { onprogress: progress.onProgress, resetTimeoutOnProgress: settings.resetTimeoutOnProgress } : {}),
+          ...(settings.maxTotalTimeout ? { maxTotalTimeout: settings.maxTotalTimeout } : {}),
+        }),
+      { signal, scope: { context, log: progress?.onLog } },
+    )) as CallToolResult;
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    if (mcpErrorCode(error) === ErrorCode.RequestTimeout) throw new ToolTimeoutError(exposedName, timeout);
+    if (signal?.aborted) throw signal.reason;
+    // Closed toolset, or reconnecting failed: already says what happened.
+    if (error instanceof McpConnectionError) throw error;
+    if (mcpErrorCode(error) === ErrorCode.RequestTimeout) throw new ToolTimeoutError(exposedName, timeoutOf(error, timeout));
+    if (isUnauthorized(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     if (isConnectionFailure(error)) {
-      settings.connection.markLost(client);
       await afterPendingOutput();
       throw new McpToolCallError(
         `The connection to ${settings.owner} broke during the call of tool "${definition.name}" (the server may have crashed or restarted): ${reason}`,
-        { server: settings.owner, tool: definition.name, connectionLost: true, stderr: settings.connection.stderr, cause: error },
+        { server: settings.owner, tool: definition.name, connectionLost: true, stderr: connection.stderr, cause: error },
       );
     }
     throw new McpToolCallError(`${settings.owner} could not run tool "${definition.name}": ${reason}`, {
@@ -108,6 +122,30 @@ async function runOnServer(
     });
   }
   return toolResultFromMcp(result, { server: settings.owner, tool: definition.name });
+}
+
+/**
+ * Turns a call's progress notifications, and the log notifications the server sends during it,
+ * into progress reports (a log line keeps the last progress and total, with its text as message).
+ */
+function progressReporter(
+  report: ToolInvocationOptions['reportProgress'],
+): { onProgress: (progress: Progress) => void; onLog: (text: string) => void } | undefined {
+  if (!report) return undefined;
+  let last: ToolProgressUpdate = { progress: 0 };
+  return {
+    onProgress: ({ progress, total, message }) => {
+      last = { progress, ...(total === undefined ? {} : { total }) };
+      report({ ...last, ...(message === undefined ? {} : { message }) });
+    },
+    onLog: (text) => report({ ...last, message: text }),
+  };
+}
+
+/** The limit a timed-out call exceeded: `maxTotalTimeout` when the SDK says so, else the per-call timeout. */
+function timeoutOf(error: unknown, timeout: number): number {
+  const data = (error as { data?: { maxTotalTimeout?: unknown } }).data;
+  return typeof data?.maxTotalTimeout === 'number' ? data.maxTotalTimeout : timeout;
 }
 
 /** `_meta` of a call: the static entries, then the run's context (JSON-safe) unless forwarding is off. */

@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallScopes } from './call-scopes.js';
+import type { ClientFeatures } from './client-features.js';
 import { McpConnectionError } from './errors.js';
 import { connectWithin, describeFailure, networkErrorCode, newClient, type ClientOpener } from './open-client.js';
 import { afterPendingOutput, StderrTail } from './stderr-tail.js';
@@ -41,7 +43,7 @@ function shortenPath(arg: string): string {
  * Starts the server process (stderr piped and kept as a short tail) and connects to it. Each call
  * starts a new process, which is how a crashed server is reconnected.
  */
-export function stdioOpener(target: StdioTarget, owner: () => string): ClientOpener {
+export function stdioOpener(target: StdioTarget, owner: () => string, features: ClientFeatures, scopes: CallScopes): ClientOpener {
   return async () => {
     const transport = new StdioClientTransport({
       command: target.command,
@@ -51,7 +53,7 @@ export function stdioOpener(target: StdioTarget, owner: () => string): ClientOpe
       stderr: 'pipe',
     });
     const stderr = new StderrTail(transport.stderr, undefined, target.onStderr);
-    const client = newClient();
+    const client = newClient(features, scopes);
     try {
       await connectWithin(client, transport, target.connectTimeout);
     } catch (error) {

@@ -1,8 +1,12 @@
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isUnauthorized, rememberAuthorization } from './authorization.js';
+import type { CallScopes } from './call-scopes.js';
+import type { ClientFeatures } from './client-features.js';
 import { McpConnectionError, type McpConnectionAttempt } from './errors.js';
+import { observingFetch, ScopeStepUp } from './scope-step-up.js';
 import { connectWithin, describeFailure, networkErrorCode, newClient, type ClientOpener } from './open-client.js';
 
 /** An endpoint that answered as an MCP server. */
@@ -34,35 +38,47 @@ export function clearMcpEndpointCache(): void {
   workingEndpoints.clear();
 }
 
-/** What is needed to reach a URL server. */
+/** What is needed to reach a URL server, with the credentials of one connection resolved. */
 export interface UrlTarget {
   url: URL;
   headers: Record<string, string>;
+  authProvider?: OAuthClientProvider | undefined;
+  fetch?: FetchLike | undefined;
+  requestInit?: RequestInit | undefined;
   connectTimeout: number;
 }
 
 /**
  * Connects to a URL server: the remembered endpoint first when there is one, then Streamable HTTP
  * at the URL, then SSE at the URL plus each of {@link SSE_FALLBACK_PATHS}. Stops early when
- * nothing answers at all or the server rejects the credentials, since other paths cannot help.
+ * nothing answers at all or the server asked for credentials, since other paths cannot help.
+ * When the user must authorize through `authProvider`, rejects with the SDK's `UnauthorizedError`.
  */
-export function urlOpener(target: UrlTarget, owner: () => string): ClientOpener {
+export function urlOpener(target: UrlTarget, owner: () => string, features: ClientFeatures, scopes: CallScopes): ClientOpener {
   return async () => {
     const base = baseUrlOf(target.url);
     const attempts: McpConnectionAttempt[] = [];
     for (const endpoint of candidates(base)) {
-      const transport = createTransport(endpoint, target.headers);
-      const client = newClient();
+      const challenge = { seen: false };
+      const transport = createTransport(endpoint, target, challenge);
+      const client = newClient(features, scopes);
       try {
         await connectWithin(client, transport, target.connectTimeout);
       } catch (error) {
         attempts.push({ ...endpoint, error: describeFailure(error) });
-        const hopeless = hopelessBecause(error);
+        if (target.authProvider && isUnauthorized(error)) {
+          rememberAuthorization(target.authProvider, transport as StreamableHTTPClientTransport | SSEClientTransport);
+          throw error;
+        }
+        const hopeless = hopelessBecause(error, target, challenge.seen);
         if (hopeless) throw connectionError(owner(), base, attempts, hopeless, error);
         continue;
       }
       workingEndpoints.set(base, endpoint);
-      return { client, close: () => closeHttp(client.close.bind(client), transport) };
+      const authorization = target.authProvider
+        ? { provider: target.authProvider, transport: transport as StreamableHTTPClientTransport | SSEClientTransport }
+        : undefined;
+      return { client, authorization, close: () => closeHttp(client.close.bind(client), transport) };
     }
     throw connectionError(owner(), base, attempts, 'no endpoint answered as an MCP server', undefined);
   };
@@ -78,18 +94,26 @@ function candidates(base: string): McpEndpoint[] {
   return [remembered, ...all.filter((endpoint) => endpoint.transport !== remembered.transport || endpoint.url !== remembered.url)];
 }
 
-function createTransport(endpoint: McpEndpoint, headers: Record<string, string>): Transport {
+function createTransport(endpoint: McpEndpoint, target: UrlTarget, challenge: { seen: boolean }): Transport {
   const url = new URL(endpoint.url);
-  const requestInit = { headers };
-  return endpoint.transport === 'sse'
-    ? new SSEClientTransport(url, { requestInit })
-    : new StreamableHTTPClientTransport(url, { requestInit });
+  const headers = new Headers(target.requestInit?.headers);
+  for (const [name, value] of Object.entries(target.headers)) headers.set(name, value);
+  const requestInit: RequestInit = { ...target.requestInit, headers: Object.fromEntries(headers.entries()) };
+  const stepUp = new ScopeStepUp(url.href);
+  const fetch = observingFetch(target.fetch, (input, response) => {
+    // The server (or its authorization server) asked for credentials: no other endpoint can do better.
+    if (response.status === 401 || response.status === 403) challenge.seen = true;
+    stepUp.observe(input, response);
+  });
+  const options = { requestInit, fetch, ...(target.authProvider ? { authProvider: stepUp.provider(target.authProvider) } : {}) };
+  return endpoint.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
 
-function hopelessBecause(error: unknown): string | undefined {
+function hopelessBecause(error: unknown, target: UrlTarget, challenged: boolean): string | undefined {
   const status = (error as { code?: unknown }).code;
-  if (error instanceof UnauthorizedError || status === 401 || status === 403) {
-    return 'the server rejected the request as unauthorized; pass credentials in headers, e.g. { Authorization: "Bearer ..." }';
+  if (target.authProvider && challenged) return `authorization failed: ${describeFailure(error)}`;
+  if (isUnauthorized(error) || challenged || status === 401 || status === 403) {
+    return 'the server rejected the request as unauthorized; pass credentials in headers (e.g. { Authorization: "Bearer ..." }) or an OAuth authProvider';
   }
   const code = networkErrorCode(error);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'EAI_AGAIN') {

@@ -28,6 +28,7 @@ export const HANDLER_METHODS = {
   'tool_call.started': 'onToolCallStarted',
   'tool_call.completed': 'onToolCallCompleted',
   'tool_call.failed': 'onToolCallFailed',
+  'tool_call.progress': 'onToolCallProgress',
   'run.completed': 'onRunCompleted',
   'run.failed': 'onRunFailed',
 } as const satisfies Record<HookEventType, string>;

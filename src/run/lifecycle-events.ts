@@ -99,6 +99,25 @@ export interface ToolCallFailedEvent {
   /** Wall-clock milliseconds (fractional) from just before the call started until it failed, `toolCallOutputCallback` included. */
   readonly durationMs: number;
 }
+/**
+ * A running tool call reported progress: an MCP server's progress or log notification, or a tool
+ * calling `reportProgress` of its invocation options. Arrives between the call's
+ * `tool_call.started` and its `tool_call.completed` / `tool_call.failed`.
+ */
+export interface ToolCallProgressEvent {
+  /** Discriminator; handled by `onToolCallProgress` / `@OnToolCallProgress()`. */
+  readonly type: 'tool_call.progress';
+  /** Zero-based index of the model request whose answer contained the call. */
+  readonly iteration: number;
+  /** The call as the model made it (see {@link ToolCallStartedEvent.toolCall}). */
+  readonly toolCall: ToolCall;
+  /** How far the work is, in the tool's own unit; grows with each report. */
+  readonly progress: number;
+  /** The value `progress` reaches when the work is done, when the tool knows it. */
+  readonly total?: number | undefined;
+  /** A human-readable note on the current step (for an MCP log notification, its text). */
+  readonly message?: string | undefined;
+}
 /** The model answered without tool calls; the run is done. Always the last event of a successful run. */
 export interface RunCompletedEvent {
   /** Discriminator; handled by `onRunCompleted` / `@OnRunCompleted()`. */
@@ -129,6 +148,7 @@ export type LifecycleEvent =
   | ToolCallStartedEvent
   | ToolCallCompletedEvent
   | ToolCallFailedEvent
+  | ToolCallProgressEvent
   | RunCompletedEvent
   | RunFailedEvent;
 

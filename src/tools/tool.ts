@@ -20,6 +20,21 @@ export interface ToolInvocationOptions {
   readonly signal: AbortSignal;
   /** Zero-based index of the model request whose answer contained this call. */
   readonly iteration: number;
+  /**
+   * Reports progress of this call as a `tool_call.progress` event (hooks: `onToolCallProgress`).
+   * Present when the engine runs the call; reports after the call settled are dropped.
+   */
+  readonly reportProgress?: (update: ToolProgressUpdate) => void;
+}
+
+/** One progress report of a running tool call; see {@link ToolInvocationOptions.reportProgress}. */
+export interface ToolProgressUpdate {
+  /** How far the work is, in the tool's own unit; should grow with each report. */
+  readonly progress: number;
+  /** The value `progress` reaches when the work is done, if known. */
+  readonly total?: number | undefined;
+  /** A human-readable note on the current step. */
+  readonly message?: string | undefined;
 }
 
 /**

@@ -61,7 +61,8 @@ describe('mcp: toolsets in a run', () => {
     const toolset = await demoToolset(log);
     chat = await ScriptedChatServer.start({ script: [reply.toolCalls(toolCall('demo__whoami', {})), reply.text('ok')] });
     await streamUntilUserInput({ client: chat.client(), model, messages: [user('who am I?')], tools: [toolset], context: { userId: 'u-42', roles: ['admin'] } });
-    expect(log.calls[0]!.meta).to.deep.equal({ context: { userId: 'u-42', roles: ['admin'] } });
+    // Inside a run the call also asks for progress (a progressToken next to the context).
+    expect(log.calls[0]!.meta).to.deep.equal({ context: { userId: 'u-42', roles: ['admin'] }, progressToken: log.calls[0]!.meta!['progressToken'] });
     expect(JSON.parse(sentMessages(chat, 1).at(-1).content)).to.deep.equal({ context: { userId: 'u-42', roles: ['admin'] } });
   });
 

@@ -162,7 +162,7 @@ describe('mcp: McpToolset over an in-process server', () => {
     await waitFor(() => toolset!.stale, 'the list_changed notification');
     expect(toolset.tools.map((t) => t.mcpName)).not.to.include('late_tool');
     const refreshed = await toolset[TOOL_SOURCE]();
-    expect(refreshed.map((t) => t.mcpName)).to.include('late_tool');
+    expect(refreshed.map((t) => t.schema.function.name)).to.include('late_tool');
     expect(toolset.stale).to.equal(false);
     expect(await toolset[TOOL_SOURCE]()).to.equal(refreshed);
   });
