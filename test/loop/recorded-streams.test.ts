@@ -30,7 +30,8 @@ import { collect, user } from '../support/helpers.js';
  * Streams recorded from real "OpenAI-compatible" providers (one JSON file each under
  * fixtures/recorded-streams, with its origin), replayed through a real HTTP server and the real
  * `openai` client into the engine. docs/provider-streams.md lists them. Streams that expose a
- * defect of the library live in fixtures/recorded-streams/defects/ and are not run here.
+ * defect of the library live in fixtures/recorded-streams/defects/ and run only with
+ * `RECORDED_STREAMS=defects`.
  */
 
 /** One recorded stream: where it came from and what the library must make of it. */
