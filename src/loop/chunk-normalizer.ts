@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 
 type MutableChunk = { -readonly [K in keyof ChatCompletionChunk]: ChatCompletionChunk[K] } & Record<string, unknown>;
@@ -23,6 +24,8 @@ interface ChoiceState {
   readonly idMap: Map<string, number>;
   /** Id last seen at each dense index (to split calls a provider sends at one index). */
   readonly idAt: (string | undefined)[];
+  /** Whether the call at each dense index has its name. */
+  readonly namedAt: boolean[];
   toolCalls: number;
   lastToolIndex: number;
   sawRole: boolean;
@@ -46,7 +49,18 @@ interface ChoiceState {
  *   the delta and a closing chunk ({@link takeHeld}), so the accumulator reports the calls' arguments
  *   as done (it handles a chunk's finish_reason before that chunk's tool calls);
  * - `delta.content` as an array of parts (Mistral's reasoning models): `text` parts become the content,
- *   `thinking` parts `reasoning_content`;
+ *   `thinking` parts `reasoning_content` ({@link thinkingFromParts} is then set: Mistral refuses that
+ *   field as input, so it is not sent back);
+ * - a tool call without an id, or with `id: ""` (Gemini): it gets one (openai 6.0 rejects the turn otherwise);
+ * - a choice without `delta` (Azure's content-filter annotations) gets an empty one; a stray `delta.index`
+ *   (models served by Mistral) is removed, since the SDK would copy it onto the message sent back;
+ * - a choice that already finished is dropped from later chunks (OpenRouter repeats the finishing
+ *   chunk), so no call is reported done twice;
+ * - a choice that carries a whole `message` beside its delta (Foundry Local): the message is dropped,
+ *   since the accumulator would replace the text so far with it;
+ * - choice indexes that are not positions (Foundry Local's running counter): with one choice requested,
+ *   every choice is choice 0; with several, a chunk carrying several choices is split into one chunk per
+ *   choice, so each event can be told apart by its chunk;
  * - a stream that ends without a `finish_reason` ({@link finish} supplies `tool_calls` or `stop`).
  *
  * Unknown fields (e.g. Gemini's `extra_content` thought signatures) are left untouched.
@@ -57,8 +71,12 @@ export class ChunkNormalizer {
   private model = '';
   private created = 0;
   private sawChunk = false;
-  private held: ChatCompletionChunk | null = null;
+  private readonly held: ChatCompletionChunk[] = [];
   private lastUsage: ChatCompletionChunk['usage'] = null;
+  private partsThinking = false;
+
+  /** @param requestedChoices - the request's `n` (1 when unset). */
+  constructor(private readonly requestedChoices = 1) {}
 
   /** Returns the chunk to feed the accumulator (mutated in place), or `null` to drop it. */
   normalize(raw: ChatCompletionChunk): ChatCompletionChunk | null {
@@ -84,19 +102,28 @@ export class ChunkNormalizer {
     if (chunk.usage != null) this.lastUsage = chunk.usage;
     this.sawChunk = true;
 
-    const choices = chunk.choices as unknown as WireChoice[];
+    let choices = chunk.choices as unknown as WireChoice[];
+    if (choices.some((choice, position) => this.choices[this.choiceIndex(choice, position)]?.finished)) {
+      // After its finish_reason a choice is done: a repeated finish (OpenRouter) would make openai 6.x
+      // report its tool calls done again.
+      choices = choices.filter((choice, position) => !this.choices[this.choiceIndex(choice, position)]?.finished);
+      chunk.choices = choices as unknown as ChatCompletionChunk.Choice[];
+      if (choices.length === 0 && chunk.usage == null) return null;
+    }
     for (let position = 0; position < choices.length; position++) {
       const choice = choices[position]!;
-      if (typeof choice.index !== 'number') choice.index = position;
+      choice.index = this.choiceIndex(choice, position);
       const state = (this.choices[choice.index] ??= newChoiceState());
       if (choice.finish_reason) state.finished = true;
-      const delta = choice.delta;
-      if (!delta) continue;
+      // A full `message` beside the delta (Foundry Local) would replace the accumulated message.
+      if ('message' in choice) delete choice['message'];
+      const delta = (choice.delta ??= {});
       if (!state.sawRole) {
         state.sawRole = true;
         if (!delta.role) delta.role = 'assistant';
       }
-      if (Array.isArray(delta.content)) flattenContentParts(delta);
+      if ('index' in delta) delete delta['index'];
+      if (Array.isArray(delta.content) && flattenContentParts(delta)) this.partsThinking = true;
       const toolCalls = delta.tool_calls;
       if (toolCalls !== undefined) {
         if (toolCalls === null || toolCalls.length === 0) delete delta.tool_calls;
@@ -106,17 +133,27 @@ export class ChunkNormalizer {
         }
       }
     }
+    if (choices.length > 1 && this.requestedChoices > 1) this.splitChoices(chunk);
     return chunk;
   }
 
+  /** Choice 0 for every choice when one was requested, else the provider's index (or the position). */
+  private choiceIndex(choice: WireChoice, position: number): number {
+    if (this.requestedChoices <= 1) return 0;
+    return typeof choice.index === 'number' ? choice.index : position;
+  }
+
   /**
-   * A closing chunk split off the chunk {@link normalize} last returned, to be fed to the accumulator
-   * right after it; `null` when there is none. Taking it clears it.
+   * The next chunk split off the chunk {@link normalize} last returned, to be fed to the accumulator
+   * right after it; `null` when there is none.
    */
   takeHeld(): ChatCompletionChunk | null {
-    const held = this.held;
-    this.held = null;
-    return held;
+    return this.held.shift() ?? null;
+  }
+
+  /** True when reasoning arrived as content parts (Mistral), whose `reasoning_content` is not sent back. */
+  get thinkingFromParts(): boolean {
+    return this.partsThinking;
   }
 
   /**
@@ -129,19 +166,26 @@ export class ChunkNormalizer {
 
   /** Moves `choice`'s finish_reason (and the chunk's usage) to a closing chunk of its own. */
   private holdFinish(chunk: MutableChunk, choice: WireChoice): void {
-    const closing = (this.held ??= {
-      id: chunk.id,
-      object: 'chat.completion.chunk',
-      created: chunk.created,
-      model: chunk.model,
-      choices: [],
-    }) as MutableChunk;
+    let closing = this.held.at(-1) as MutableChunk | undefined;
+    if (!closing || closing['finishing'] !== true) {
+      closing = emptyLike(chunk) as MutableChunk;
+      Object.defineProperty(closing, 'finishing', { value: true, enumerable: false });
+      this.held.push(closing);
+    }
     closing.choices.push({ index: choice.index as number, delta: {}, finish_reason: choice.finish_reason as ChatCompletionChunk.Choice['finish_reason'], logprobs: null });
     choice.finish_reason = null;
     if (chunk.usage != null) {
       closing.usage = chunk.usage;
       delete chunk.usage;
     }
+  }
+
+  /** Keeps the first choice in `chunk` and queues one chunk per other choice (finishing chunks stay last). */
+  private splitChoices(chunk: MutableChunk): void {
+    const [first, ...rest] = chunk.choices;
+    chunk.choices = [first!];
+    const split = rest.map((choice) => ({ ...emptyLike(chunk), choices: [choice] }));
+    this.held.unshift(...split);
   }
 
   /**
@@ -164,7 +208,7 @@ export class ChunkNormalizer {
  * `{ type: 'thinking', thinking: [{ type: 'text', text }] }`. Text parts become the content string,
  * thinking parts `reasoning_content` (unless the delta already has one); other parts are dropped.
  */
-function flattenContentParts(delta: WireDelta): void {
+function flattenContentParts(delta: WireDelta): boolean {
   let text = '';
   let thinking = '';
   for (const part of delta.content as unknown[]) {
@@ -174,7 +218,14 @@ function flattenContentParts(delta: WireDelta): void {
     else if ((part as { type?: unknown }).type === 'thinking') thinking += partsText((part as { thinking?: unknown }).thinking);
   }
   delta.content = text === '' && thinking !== '' ? null : text;
-  if (thinking !== '' && typeof delta['reasoning_content'] !== 'string') delta['reasoning_content'] = thinking;
+  if (thinking === '' || typeof delta['reasoning_content'] === 'string') return false;
+  delta['reasoning_content'] = thinking;
+  return true;
+}
+
+/** A chunk with `chunk`'s identity and no choices. */
+function emptyLike(chunk: MutableChunk): ChatCompletionChunk {
+  return { id: chunk.id, object: 'chat.completion.chunk', created: chunk.created, model: chunk.model, choices: [] };
 }
 
 function partsText(value: unknown): string {
@@ -190,11 +241,12 @@ function stringOr(value: unknown): string {
 }
 
 function newChoiceState(): ChoiceState {
-  return { indexMap: new Map(), idMap: new Map(), idAt: [], toolCalls: 0, lastToolIndex: -1, sawRole: false, finished: false };
+  return { indexMap: new Map(), idMap: new Map(), idAt: [], namedAt: [], toolCalls: 0, lastToolIndex: -1, sawRole: false, finished: false };
 }
 
 function normalizeToolCall(toolCall: WireToolCallDelta, state: ChoiceState): void {
   const id = toolCall.id || undefined;
+  if (id === undefined) delete toolCall.id;
   const callsBefore = state.toolCalls;
   let dense: number | undefined;
   if (typeof toolCall.index === 'number') {
@@ -208,17 +260,26 @@ function normalizeToolCall(toolCall: WireToolCallDelta, state: ChoiceState): voi
   } else if (id !== undefined) {
     dense = state.idMap.get(id) ?? state.toolCalls++;
   } else {
-    // No index and no id: a continuation of the latest call (or the first call).
-    dense = state.lastToolIndex >= 0 ? state.lastToolIndex : state.toolCalls++;
+    // No index and no id: a continuation of the latest call, unless it names a tool again (Gemini sends
+    // each whole call with `id: ""` and no index).
+    const named = typeof toolCall.function?.name === 'string' && toolCall.function.name !== '';
+    dense = state.lastToolIndex >= 0 && !(named && state.namedAt[state.lastToolIndex]) ? state.lastToolIndex : state.toolCalls++;
   }
+  if (toolCall.function?.name) state.namedAt[dense] = true;
   if (id !== undefined) {
     state.idMap.set(id, dense);
     state.idAt[dense] = id;
   }
   toolCall.index = dense;
   state.lastToolIndex = dense;
-  // The SDK requires `type` on a call; some providers never send it.
-  if (state.toolCalls > callsBefore && toolCall.type == null) toolCall.type = 'function';
+  if (state.toolCalls > callsBefore) {
+    // The SDK requires `type` and (6.0) an id on a call; some providers never send them.
+    if (toolCall.type == null) toolCall.type = 'function';
+    if (id === undefined) {
+      toolCall.id = `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+      state.idAt[dense] = toolCall.id;
+    }
+  }
   const fn = toolCall.function;
   if (fn && fn.arguments != null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
 }

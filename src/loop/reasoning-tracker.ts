@@ -3,6 +3,8 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { ReasoningField, StreamEvent } from '../run/stream-events.js';
 
 const REASONING_FIELDS: readonly ReasoningField[] = ['reasoning_content', 'reasoning'];
+/** Fields of a `reasoning_details` entry that arrive in fragments. */
+const CONCATENATED_DETAIL_FIELDS = new Set(['text', 'summary', 'data']);
 
 /**
  * Concatenates reasoning text that providers stream in delta fields the OpenAI SDK does not know
@@ -17,6 +19,8 @@ export class ReasoningTracker {
   private field: ReasoningField | undefined;
   private done = false;
   private pending: StreamEvent[] = [];
+  /** OpenRouter's `reasoning_details`, merged by `index` across deltas (the SDK keeps only the last). */
+  private details: Record<string, unknown>[] | undefined;
 
   constructor(
     private readonly wantsDelta: boolean,
@@ -27,6 +31,7 @@ export class ReasoningTracker {
     const choice = chunk.choices[0];
     if (choice === undefined || choice.index !== 0) return;
     const delta = choice.delta as Record<string, unknown> | undefined;
+    if (delta && Array.isArray(delta['reasoning_details'])) this.mergeDetails(delta['reasoning_details']);
     if (delta) {
       for (const field of REASONING_FIELDS) {
         const fragment = delta[field];
@@ -46,8 +51,9 @@ export class ReasoningTracker {
 
   /** Puts the whole reasoning in the snapshot and hands over the events of the latest chunk. */
   flush(snapshot: ChatCompletionSnapshot, push: (event: StreamEvent) => void): void {
-    if (this.field === undefined) return;
     const message = snapshot.choices[0]?.message as Record<string, unknown> | undefined;
+    if (message && this.details) message['reasoning_details'] = this.details;
+    if (this.field === undefined) return;
     if (message) message[this.field] = this.text;
     if (this.pending.length === 0) return;
     for (const event of this.pending) push(event);
@@ -57,5 +63,23 @@ export class ReasoningTracker {
   /** Puts the whole reasoning on the final assistant message. */
   applyTo(message: Record<string, unknown>): void {
     if (this.field !== undefined) message[this.field] = this.text;
+    if (this.details) message['reasoning_details'] = this.details;
+  }
+
+  /**
+   * Merges a delta's `reasoning_details` fragments into the entries so far, by `index` (else by
+   * position): text-like fields are concatenated, others (signature, format, id) set.
+   */
+  private mergeDetails(fragments: unknown[]): void {
+    const details = (this.details ??= []);
+    fragments.forEach((fragment, position) => {
+      if (typeof fragment !== 'object' || fragment === null) return;
+      const index = typeof (fragment as { index?: unknown }).index === 'number' ? (fragment as { index: number }).index : position;
+      const entry = details.find((d) => d['index'] === index) ?? details[details.push({ index }) - 1]!;
+      for (const [key, value] of Object.entries(fragment)) {
+        if (value === null || value === undefined || key === 'index') continue;
+        entry[key] = CONCATENATED_DETAIL_FIELDS.has(key) && typeof value === 'string' && typeof entry[key] === 'string' ? entry[key] + value : value;
+      }
+    });
   }
 }

@@ -17,6 +17,7 @@ import {
   type ModelRequestOptions,
   type SdkStreamEventName,
 } from './openai-sdk.js';
+import { markNotSentBack } from './messages.js';
 import { ReasoningTracker } from './reasoning-tracker.js';
 
 /** Which stream events a turn must produce: only those somebody listens to are built at all. */
@@ -40,8 +41,10 @@ export type StreamEventConsumer = (event: StreamEvent) => void | Promise<void>;
  */
 export class TurnStream {
   private readonly sdkStream: ChatCompletionStream<null>;
-  private readonly normalizer = new ChunkNormalizer();
+  private readonly normalizer: ChunkNormalizer;
   private readonly reasoning: ReasoningTracker;
+  /** With `n` > 1: the choice of the chunk being accumulated (each chunk carries one), so only choice 0's events go out. */
+  private currentChoice = 0;
   private readonly buffer: StreamEvent[] = [];
   private read = 0;
   private consumerFailure: { error: unknown } | undefined;
@@ -54,11 +57,12 @@ export class TurnStream {
     private readonly wanted: WantedEvents,
     private readonly consume: StreamEventConsumer,
   ) {
+    this.normalizer = new ChunkNormalizer(body.n ?? 1);
     this.reasoning = new ReasoningTracker(wanted.has('reasoning.delta'), wanted.has('reasoning.done'));
     this.sdkStream = accumulate(accumulatorParams(body), signal, async (options) =>
       this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as ChunkStream),
     );
-    this.listen();
+    this.listen((body.n ?? 1) > 1);
   }
 
   /**
@@ -77,7 +81,11 @@ export class TurnStream {
     const completion = await this.sdkStream.finalChatCompletion();
     if (!completion.usage && this.normalizer.usage) completion.usage = this.normalizer.usage;
     const message = completion.choices[0]?.message;
-    if (message) this.reasoning.applyTo(message as unknown as Record<string, unknown>);
+    if (message) {
+      this.reasoning.applyTo(message as unknown as Record<string, unknown>);
+      // Mistral refuses `reasoning_content` in input messages: its thinking stays on the completion only.
+      if (this.normalizer.thinkingFromParts) markNotSentBack(message, 'reasoning_content');
+    }
     return completion;
   }
 
@@ -165,20 +173,27 @@ export class TurnStream {
     return error;
   }
 
-  private listen(): void {
+  private listen(multipleChoices: boolean): void {
     const { wanted } = this;
     if (wanted.size === 0) return;
     const s = this.sdkStream;
     const wantsChunk = wanted.has('chunk');
-    // Every listened event costs an emit in the SDK: listen to chunks only when they or reasoning are wanted.
-    if (wantsChunk || wanted.has('reasoning.delta') || wanted.has('reasoning.done')) {
+    // Every listened event costs an emit in the SDK: listen to chunks only when they, reasoning, or the
+    // choice of each chunk (n > 1) are wanted.
+    if (wantsChunk || multipleChoices || wanted.has('reasoning.delta') || wanted.has('reasoning.done')) {
       s.on('chunk', (chunk, snapshot) => {
+        this.currentChoice = chunk.choices[0]?.index ?? 0;
         if (wantsChunk) this.buffer.push({ type: 'chunk', chunk, snapshot });
         this.reasoning.flush(snapshot, (event) => this.buffer.push(event));
       });
     }
     for (const [name, build] of Object.entries(STREAM_EVENT_BUILDERS)) {
-      if (wanted.has(name as StreamEventType)) s.on(name as SdkStreamEventName, (payload: unknown) => this.buffer.push(build(payload)));
+      if (!wanted.has(name as StreamEventType)) continue;
+      // The SDK emits these for every choice without saying which: with n > 1, only choice 0's are kept.
+      const push = multipleChoices
+        ? (payload: unknown) => void (this.currentChoice === 0 && this.buffer.push(build(payload)))
+        : (payload: unknown) => void this.buffer.push(build(payload));
+      s.on(name as SdkStreamEventName, push);
     }
   }
 }

@@ -62,8 +62,6 @@ interface RecordedStream {
     choices?: number;
     /** A valid OpenAI stream: the chunks the accumulator sees equal the recorded ones. */
     passthrough?: boolean;
-    /** Compare content `""` of a tool-call message strictly (see {@link emptyContentAsNull}). */
-    strictEmptyContent?: boolean;
   };
 }
 
@@ -174,17 +172,6 @@ function streamEventsOf(events: LifecycleEvent[], iteration: number): StreamEven
 }
 
 /**
- * DEFECT (defects/deepseek-reasoner-tool-call-empty-content.json): a provider that streams
- * `content: ""` next to its tool calls gets an assistant message with content `""` under openai 7.x
- * and `null` under 6.x. Until that is fixed, the corpus compares such a message as if its content
- * were `null` (the library's shape for a turn without text); that defect fixture is strict.
- */
-function emptyContentAsNull(fixture: RecordedStream, message: any): any {
-  if (fixture.expected.strictEmptyContent || !message?.tool_calls?.length || message.content !== '') return message;
-  return { ...message, content: null };
-}
-
-/**
  * The expected assistant message with each `<generated>` tool-call id replaced by the id the run
  * made up, once that id is checked to be a fresh `call_...` id.
  */
@@ -211,7 +198,7 @@ describe('recorded provider streams', () => {
         const completed = events.find((e): e is IterationCompletedEvent => e.type === 'iteration.completed' && e.index === 0)!;
         const assistant = withGeneratedIds(expected.assistant, completed.assistantMessage);
         const calls = assistant.tool_calls ?? [];
-        expect(emptyContentAsNull(fixture, completed.assistantMessage)).to.deep.equal(assistant);
+        expect(completed.assistantMessage).to.deep.equal(assistant);
         expect(completed.completion.choices[0]!.finish_reason).to.equal(expected.finishReason);
         expect(completed.completion.choices).to.have.length(expected.choices ?? 1);
         expect(completed.usage).to.deep.equal(expected.usage);
@@ -254,11 +241,11 @@ describe('recorded provider streams', () => {
       it('returns the same result through streamUntilUserInput and sends back what the provider needs', async () => {
         const { server, result } = await replay(fixture, 'callback');
         const assistant = withGeneratedIds(expected.assistant, result.messages[1]);
-        expect(emptyContentAsNull(fixture, result.messages[1])).to.deep.equal(assistant);
+        expect(result.messages[1]).to.deep.equal(assistant);
         expect(result.completions[0]!.usage ?? null).to.deep.equal(expected.usage);
         const next = server.requests[1]!.body.messages;
         expect(next[0]).to.deep.equal(user(PROMPT));
-        expect(emptyContentAsNull(fixture, next[1])).to.deep.equal(expected.sentBack ? withGeneratedIds(expected.sentBack, next[1]) : assistant);
+        expect(next[1]).to.deep.equal(expected.sentBack ? withGeneratedIds(expected.sentBack, next[1]) : assistant);
         const toolMessages = (assistant.tool_calls ?? []).map((call) => ({ role: 'tool', tool_call_id: call.id, content: toolOutput(call.function.name) }));
         expect(next.slice(2)).to.deep.equal(toolMessages.length > 0 ? toolMessages : [user(FOLLOW_UP)]);
       });

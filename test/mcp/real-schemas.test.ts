@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expect } from 'chai';
 import { McpToolset, type McpTool } from 'chat-cmpl-stream-handler/mcp';
-import { toStrictJsonSchema } from 'openai/lib/transform';
+import { toStrictJsonSchema } from 'openai-strict-checker/lib/transform';
 import { connectInMemory } from './fixtures/in-memory.js';
 import { createSchemaServer } from './fixtures/schema-server.js';
 

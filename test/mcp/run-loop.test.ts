@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { RunAbortedError, streamUntilUserInput, streamUntilUserInputEvents, ToolTimeoutError, type LifecycleEvent } from 'chat-cmpl-stream-handler';
 import { McpToolCallError, McpToolset } from 'chat-cmpl-stream-handler/mcp';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { toStrictJsonSchema } from 'openai/lib/transform';
+import { toStrictJsonSchema } from 'openai-strict-checker/lib/transform';
 import { collect, rejectionOf, sleep, user } from '../support/helpers.js';
 import { createDemoServer, newDemoLog, type DemoLog } from './fixtures/demo-server.js';
 import { connectInMemory } from './fixtures/in-memory.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { JSONSchema, Tool } from 'chat-cmpl-stream-handler';
-import { toStrictJsonSchema } from 'openai/lib/transform';
+import { toStrictJsonSchema } from 'openai-strict-checker/lib/transform';
 
 /**
  * Asserts that OpenAI's own strict-mode normaliser accepts the schema and has nothing to add: it
