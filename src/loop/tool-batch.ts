@@ -14,6 +14,8 @@ import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 export interface BatchOutcome {
   /** One tool message content per call, in the model's order. */
   readonly contents: string[];
+  /** Per call: whether it failed or its tool reported an error. */
+  readonly failed: boolean[];
   /** Set when the batch must end the run: the error to fail with. */
   readonly fatal?: { error: unknown; toolCall: ToolCall; policy: ToolErrorPolicy } | undefined;
 }
@@ -49,6 +51,7 @@ export interface BatchContext<C> {
  */
 export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolCall[], ctx: BatchContext<C>): Promise<BatchOutcome> {
   const contents: string[] = new Array(calls.length);
+  const failedCalls: boolean[] = new Array(calls.length).fill(false);
   // One listener on the run's signal per batch; each call (and each tool, a timeout, an MCP request)
   // then listens to the batch's signal, which lives only as long as the batch: no leak to warn about.
   const { controller, dispose } = childController(ctx.signal);
@@ -77,6 +80,9 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     };
     try {
       const invoker = resolveInvoker(toolCall, ctx);
+      // A call whose turn came after the batch was cancelled (a sibling failed under 'raise', the run
+      // was aborted) must not start at all.
+      if (controller.signal.aborted) throw controller.signal.reason;
       const output = await raceAbort(
         Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
         controller.signal,
@@ -115,6 +121,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
     contents[index] = result.content;
+    failedCalls[index] = failed || result.isError;
   };
 
   const worker = async (): Promise<void> => {
@@ -126,7 +133,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
   } finally {
     dispose();
   }
-  return { contents, fatal };
+  return { contents, failed: failedCalls, fatal };
 }
 
 /** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */

@@ -43,6 +43,30 @@ describe('tool errors', () => {
     await server.close();
   });
 
+  it("'raise' with one call at a time never starts the calls after the failing one", async () => {
+    server = await ScriptedChatServer.start({ script: [reply.toolCalls([toolCall('flaky', {}), toolCall('count', {}), toolCall('count', {})])] });
+    let started = 0;
+    const error = await rejectionOf(
+      streamUntilUserInput({
+        client: server.client(),
+        model: 'm',
+        messages: [user('x')],
+        tools: [failing('first fails'), { type: 'function', function: { name: 'count', parameters: { type: 'object', properties: {} } } }],
+        toolInvokers: { count: () => String(++started) },
+        onToolError: 'raise',
+        parallelToolCalls: 1,
+      }),
+    );
+    expect(error.message).to.equal('first fails');
+    await sleep(20);
+    expect(started).to.equal(0);
+    expect(error.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.content)).to.deep.equal([
+      'Error: tool "flaky" failed: first fails',
+      'Error: tool "count" failed: Tool "count" was cancelled because tool "flaky" failed.',
+      'Error: tool "count" failed: Tool "count" was cancelled because tool "flaky" failed.',
+    ]);
+  });
+
   it("'raise' rejects with the original error and cancels running siblings through their signal", async () => {
     server = await ScriptedChatServer.start({ script: [reply.toolCalls([toolCall('slow', {}), toolCall('flaky', {})])] });
     const original = new Error('boom');
