@@ -12,6 +12,8 @@ export { StreamResult } from './run/stream-result.js';
 export { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY, EVENT_BUFFER_SIZE } from './loop/defaults.js';
 export type {
   RunSettings,
+  RunOptions,
+  ResumeOptions,
   StreamUntilUserInputOptions,
   WithContext,
   ToolErrorPolicy,
@@ -22,12 +24,16 @@ export type {
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/openai-sdk.js';
 export { ChatCmplError } from './errors/chat-cmpl-error.js';
+export { RunState, RUN_STATE_VERSION, DEFAULT_REJECTION_MESSAGE } from './run/run-state.js';
+export type { Interruption, RunStateJSON, RunStateOptions, ToolCallDecision, SigningKey, PendingCallJSON } from './run/run-state.js';
 export {
   RunError,
   MaxIterationsReached,
   RunAbortedError,
   ToolCallError,
   ModelResponseError,
+  RunStateError,
+  ToolCallRejectedError,
 } from './run/errors.js';
 export { ToolCallCancelledError, ToolReportedError } from './loop/tool-batch.js';
 export type * from './run/lifecycle-events.js';
@@ -38,7 +44,7 @@ export { FunctionTool, TOOL_NAME_PATTERN } from './tools/function-tool.js';
 export type { FunctionToolOptions, FunctionToolExecuteOptions } from './tools/function-tool.js';
 export { argsFromToolCall, isTool, isToolSource, TOOL_SOURCE, TOOL_SOURCE_DYNAMIC, toToolResult } from './tools/tool.js';
 // `Tool` (the tool object type) is exported with the @Tool decorator of the same name, below.
-export type { ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolProgressUpdate, ToolSource } from './tools/tool.js';
+export type { NeedsApproval, ToolCall, ToolInvoker, ToolInvocationOptions, ToolOutput, ToolProgressUpdate, ToolSource } from './tools/tool.js';
 export { mergeToolsAndInvokers } from './tools/merge.js';
 export type { MergeToolsInput, MergedTools, ToolEntry, ToolInvokers } from './tools/merge.js';
 export { ToolArgumentsError, ToolTimeoutError, UnknownToolError, ToolConfigurationError } from './tools/errors.js';
@@ -51,7 +57,7 @@ export * from './hooks/hook-decorators.js';
 export type { HookEventType } from './run/event-names.js';
 
 export { Agent } from './agent/agent.js';
-export type { AgentOptions, AgentRunOptions, AgentRunArguments } from './agent/agent.js';
+export type { AgentOptions, AgentRunOptions, AgentRunArguments, AgentInput } from './agent/agent.js';
 
 // --- decorator layer (tools) ---
 export { Toolset } from './tools/decorators/toolset.decorator.js';

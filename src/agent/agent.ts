@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { streamUntilUserInputEvents } from '../loop/engine.js';
-import type { RunSettings, StreamUntilUserInputOptions, WithContext } from '../loop/options.js';
+import type { RunOptions, RunSettings, StreamUntilUserInputOptions, WithContext } from '../loop/options.js';
+import { RUN_STATE_TYPE, RunState, type RunStateJSON } from '../run/run-state.js';
 import { streamUntilUserInput } from '../loop/stream-until-user-input.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamResult } from '../run/stream-result.js';
@@ -19,6 +20,15 @@ export interface AgentOptions<C = any, O = unknown> extends RunSettings<C, O> {
   tools?: readonly ToolEntry<C>[];
   /** Hook handlers for every run, called in this order. */
   handlers?: readonly object[];
+}
+
+/** What {@link Agent.run} takes: a user message, the messages so far, or a paused run to resume. */
+export type AgentInput = string | readonly ChatCompletionMessageParam[] | RunState | RunStateJSON;
+
+/** A `RunState` (of either copy of the package) or its JSON form. */
+function isRunStateInput(input: AgentInput): input is RunState | RunStateJSON {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  return input instanceof RunState || typeof (input as { toJSON?: unknown }).toJSON === 'function' || (input as { type?: unknown }).type === RUN_STATE_TYPE;
 }
 
 /** Options of one {@link Agent.run} / {@link Agent.stream}. */
@@ -77,30 +87,34 @@ export class Agent<C = any, O = unknown> {
     });
   }
 
-  /** Runs until the model answers without tool calls. Rejects like `streamUntilUserInput`. */
-  run(input: string | readonly ChatCompletionMessageParam[], ...[runOptions]: AgentRunArguments<C>): Promise<StreamResult<O>> {
+  /**
+   * Runs until the model answers without tool calls, or until calls wait for approval (the result's
+   * `interruptions` and `state` are then set). `input` is a user message, the messages so far, or a
+   * paused run's `RunState` (or its JSON) to resume. Rejects like `streamUntilUserInput`.
+   */
+  run(input: AgentInput, ...[runOptions]: AgentRunArguments<C>): Promise<StreamResult<O>> {
     return streamUntilUserInput<C, O>(this.engineOptions(input, runOptions ?? {}));
   }
 
-  /** The run's lifecycle events as they happen (ends with `run.completed` or `run.failed`). */
-  stream(input: string | readonly ChatCompletionMessageParam[], ...[runOptions]: AgentRunArguments<C>): AsyncGenerator<LifecycleEvent, void, undefined> {
+  /** The run's lifecycle events as they happen (ends with `run.completed`, `run.interrupted` or `run.failed`). */
+  stream(input: AgentInput, ...[runOptions]: AgentRunArguments<C>): AsyncGenerator<LifecycleEvent, void, undefined> {
     return streamUntilUserInputEvents<C, O>(this.engineOptions(input, runOptions ?? {}));
   }
 
   /** The engine's options for one run (`run()`'s signature required a context where one is due); what is wrong with them is reported by the run. */
-  private engineOptions(input: string | readonly ChatCompletionMessageParam[], run: AgentRunOptions<C>): StreamUntilUserInputOptions<C, O> & WithContext<C> {
+  private engineOptions(input: AgentInput, run: AgentRunOptions<C>): RunOptions<C, O> & WithContext<C> {
     // The agent's tools (with their toolInvokers) are in its catalog; every other setting goes through as is.
     const { toolsets: _toolsets, tools: _tools, toolInvokers: _toolInvokers, handlers, ...settings } = this.options;
     return {
       ...settings,
-      // Anything but a string goes through as is: the engine names a wrong value in `run.failed`.
-      messages: typeof input === 'string' ? [{ role: 'user', content: input }] : input,
+      // Anything but a string or a state goes through as is: the engine names a wrong value in `run.failed`.
+      ...(isRunStateInput(input) ? { resume: input } : { messages: typeof input === 'string' ? [{ role: 'user' as const, content: input }] : input }),
       tools: [this.tools],
       streamHandler: [...(handlers ?? []), ...(run.handlers ?? [])],
       context: run.context,
       signal: run.signal,
       maxIterations: run.maxIterations ?? settings.maxIterations,
       streamEvents: run.streamEvents,
-    } as StreamUntilUserInputOptions<C, O> & WithContext<C>;
+    } as RunOptions<C, O> & WithContext<C>;
   }
 }

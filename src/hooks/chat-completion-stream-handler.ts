@@ -2,7 +2,9 @@ import type {
   IterationCompletedEvent,
   IterationStartedEvent,
   RunCompletedEvent,
+  RunCheckpointEvent,
   RunFailedEvent,
+  RunInterruptedEvent,
   ToolCallCompletedEvent,
   ToolCallFailedEvent,
   ToolCallProgressEvent,
@@ -88,4 +90,8 @@ export class ChatCompletionStreamHandler<C = any> {
   async onRunCompleted(event: RunCompletedEvent, run: RunInfo<C>): Promise<void> {}
   /** The run failed. */
   async onRunFailed(event: RunFailedEvent, run: RunInfo<C>): Promise<void> {}
+  /** The run stopped because calls wait for approval; decide on `event.state` and resume with it. */
+  async onRunInterrupted(event: RunInterruptedEvent, run: RunInfo<C>): Promise<void> {}
+  /** The run's state after a model turn or its tool batch; store it to resume from here. */
+  async onCheckpoint(event: RunCheckpointEvent, run: RunInfo<C>): Promise<void> {}
 }

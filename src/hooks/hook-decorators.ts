@@ -66,3 +66,7 @@ export const OnToolCallProgress = (): MethodDecorator => OnStreamHook('tool_call
 export const OnRunCompleted = (): MethodDecorator => OnStreamHook('run.completed');
 /** The run failed. */
 export const OnRunFailed = (): MethodDecorator => OnStreamHook('run.failed');
+/** The run stopped: calls wait for a person's approval (`event.state`). */
+export const OnRunInterrupted = (): MethodDecorator => OnStreamHook('run.interrupted');
+/** A checkpoint: the run's state after a model turn or its tool batch (`event.state`). */
+export const OnCheckpoint = (): MethodDecorator => OnStreamHook('run.checkpoint');

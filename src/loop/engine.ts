@@ -1,17 +1,17 @@
-import type { ChatCompletion, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { MaxIterationsReached, ModelResponseError, ToolCallError } from '../run/errors.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamResult } from '../run/stream-result.js';
-import type { MergedTools } from '../tools/catalog.js';
+import type { RunStateJSON } from '../run/run-state.js';
 import { parseOutput } from '../tools/validation/parse-output.js';
 import { EVENT_BUFFER_SIZE } from './defaults.js';
 import { EventQueue } from './event-queue.js';
 import { failRun } from './fail-run.js';
 import { requestCompletion } from './model-request.js';
-import type { StreamUntilUserInputOptions, WithContext } from './options.js';
+import type { RunOptions, StreamUntilUserInputOptions, WithContext } from './options.js';
 import { Run, type EventSink } from './run.js';
 import { planRun, type RunPlan } from './run-plan.js';
-import { runToolBatch, type BatchOutcome } from './tool-batch.js';
+import { fingerprintsFor, newPending, runToolStep, type PendingCalls } from './tool-step.js';
 
 export type { EventSink } from './run.js';
 
@@ -20,36 +20,42 @@ export type RunOutcome<O = unknown> =
   | { readonly result: StreamResult<O>; readonly error?: undefined }
   | { readonly error: unknown; readonly result?: undefined };
 
+/** Where a run stands between steps: what it does next, for which model request. */
+type Step =
+  | { readonly next: 'model'; readonly iteration: number }
+  | { readonly next: 'tools'; readonly iteration: number; readonly pending: PendingCalls; readonly fingerprints?: RunStateJSON['tools'] | undefined }
+  | { readonly next: 'finished'; readonly iteration: number };
+
 /**
  * The one loop: streams a chat completion, hands every event to the hooks, runs the tool calls,
  * feeds the results back and repeats until the model answers without tools. Never throws: the
- * outcome is returned and announced by a final `run.completed` or `run.failed` event.
- * `streamUntilUserInput`, `streamUntilUserInputEvents` and `Agent` are adapters over it.
+ * outcome is returned and announced by a final `run.completed`, `run.interrupted` (calls wait for
+ * approval) or `run.failed` event. `streamUntilUserInput`, `streamUntilUserInputEvents` and `Agent`
+ * are adapters over it.
  *
  * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
  */
-export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
-  const run = new Run<C, O>(options, sink, stop);
+export async function runEngine<C, O = unknown>(options: RunOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
+  const run = new Run<C, O>(options as StreamUntilUserInputOptions<C, O> | undefined, sink, stop);
   try {
     const plan = planRun(options, sink.streamEvents);
     run.usePlan(plan);
-    await startHistory(run, plan);
-    for (let iteration = 0; ; iteration++) {
+    let step = await startRun(run, plan);
+    while (step.next !== 'finished') {
+      if (step.next === 'model') {
+        step = await modelTurn(run, plan, step.iteration);
+        await checkpoint(run, plan, step, 'model');
+        continue;
+      }
       run.throwIfAborted();
-      run.enterIteration(iteration);
+      run.enterIteration(step.iteration);
       const tools = await plan.tools.resolve();
-      await run.deliver({ type: 'iteration.started', index: iteration, messages: run.messages.slice() });
-      const completion = await requestCompletion(run, plan, tools, iteration);
-      const assistantMessage = run.recordCompletion(completion);
-      await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion });
-
-      const toolCalls = completion.choices[0]!.message.tool_calls ?? [];
-      if (toolCalls.length === 0) break;
-      const outcome = await runToolCalls(run, plan, tools, toolCalls, iteration);
-      run.recordToolResults(toolCalls.map((call) => call.id), outcome.contents);
+      const outcome = await runToolStep(run, plan, tools, step.pending, step.fingerprints, step.iteration);
       run.throwIfAborted();
       if (outcome.fatal) throw outcome.fatal.policy === 'abort' ? new ToolCallError(outcome.fatal.toolCall, outcome.fatal.error) : outcome.fatal.error;
-      if (iteration + 1 >= plan.maxIterations) throw new MaxIterationsReached(plan.maxIterations);
+      if (outcome.kind === 'interrupted') return { result: await interrupt(run, plan, step.iteration, outcome.pending, fingerprintsFor(run, outcome.pending, tools)) };
+      step = { next: 'model', iteration: step.iteration + 1 };
+      await checkpoint(run, plan, step, 'tools');
     }
     const result = run.result(await parseFinalAnswer(plan, run.completions.at(-1)!));
     await run.deliver({ type: 'run.completed', result });
@@ -63,7 +69,7 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
 
 /**
  * The engine as an async generator of lifecycle events: every event of the run in order, ending
- * with exactly one `run.completed` or `run.failed` (it does not throw for a failed run). Hooks run
+ * with exactly one `run.completed`, `run.interrupted` or `run.failed` (it does not throw for a failed run). Hooks run
  * before each event is yielded. Stopping the iteration early (`break`) aborts the request and the
  * running tools. `options.streamEvents` selects the stream events yielded (all by default): a reader
  * that wants only `content.delta` should say so, since an event nobody asks for is never built.
@@ -77,18 +83,19 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
  * ```
  */
 export async function* streamUntilUserInputEvents<C = any, O = unknown>(
-  options: StreamUntilUserInputOptions<C, O> & WithContext<C>,
+  options: RunOptions<C, O> & WithContext<C>,
 ): AsyncGenerator<LifecycleEvent, void, undefined> {
   const queue = new EventQueue<LifecycleEvent>(EVENT_BUFFER_SIZE);
   const stop = new AbortController();
-  const run = runEngine(options, { streamEvents: true, emit: (event) => queue.push(event) }, stop.signal).finally(() => queue.close());
+  const sink = { streamEvents: true, lifecycleEvents: true, emit: (event: LifecycleEvent) => queue.push(event) };
+  const run = runEngine(options, sink, stop.signal).finally(() => queue.close());
   let finished = false;
   try {
     for (;;) {
       // Buffered events are taken without a promise; only an empty queue is awaited.
       const event = queue.take() ?? (await queue.next());
       if (event === null) break;
-      if (event.type === 'run.completed' || event.type === 'run.failed') finished = true;
+      if (event.type === 'run.completed' || event.type === 'run.failed' || event.type === 'run.interrupted') finished = true;
       yield event;
     }
   } finally {
@@ -103,38 +110,53 @@ export async function* streamUntilUserInputEvents<C = any, O = unknown>(
   }
 }
 
-/** The system message (from `instructions`, which may depend on the context), then the input messages. */
-async function startHistory<C, O>(run: Run<C, O>, plan: RunPlan<C, O>): Promise<void> {
+/**
+ * A new run starts its history (the system message from `instructions`, which may depend on the
+ * context, then the input messages); a resumed one takes the state's and goes on where it stopped.
+ */
+async function startRun<C, O>(run: Run<C, O>, plan: RunPlan<C, O>): Promise<Step> {
+  const { resume } = plan;
+  if (resume) {
+    run.continueFrom(resume);
+    return resume.next === 'tools' ? { next: 'tools', iteration: resume.iteration, pending: resume.pending, fingerprints: resume.tools } : { next: 'model', iteration: resume.iteration };
+  }
   const { instructions, context, messages } = plan.options;
   const system = typeof instructions === 'function' ? await instructions(context as C) : instructions;
   if (system) run.messages.push({ role: 'system', content: system });
-  run.messages.push(...messages);
+  run.messages.push(...(messages ?? []));
+  return { next: 'model', iteration: 0 };
 }
 
-/** Runs the calls of one assistant message, delivering their events as they happen. */
-async function runToolCalls<C, O>(
-  run: Run<C, O>,
-  plan: RunPlan<C, O>,
-  tools: MergedTools<C>,
-  toolCalls: readonly ChatCompletionMessageToolCall[],
-  iteration: number,
-): Promise<BatchOutcome> {
-  const events = new EventQueue<LifecycleEvent>();
-  const batch = runToolBatch(toolCalls, {
-    iteration,
-    context: plan.options.context as C,
-    signal: run.signal,
-    policy: plan.policy,
-    concurrency: plan.concurrency,
-    invokers: tools.toolInvokers,
-    availableTools: tools.tools.map((tool) => (tool.type === 'function' ? tool.function.name : tool.custom.name)),
-    fallbackInvoker: plan.options.fallbackInvoker,
-    outputCallback: plan.options.toolCallOutputCallback,
-    events,
-  }).finally(() => events.close());
-  batch.catch(() => {});
-  for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);
-  return batch;
+/** Model request `iteration`: sent, streamed through the hooks, recorded. */
+async function modelTurn<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, iteration: number): Promise<Step> {
+  if (iteration >= plan.maxIterations) throw new MaxIterationsReached(plan.maxIterations);
+  run.throwIfAborted();
+  run.enterIteration(iteration);
+  const tools = await plan.tools.resolve();
+  await run.deliver({ type: 'iteration.started', index: iteration, messages: run.messages.slice() });
+  const completion = await requestCompletion(run, plan, tools, iteration);
+  const assistantMessage = run.recordCompletion(completion);
+  await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion });
+  const toolCalls = completion.choices[0]!.message.tool_calls ?? [];
+  return toolCalls.length === 0 ? { next: 'finished', iteration } : { next: 'tools', iteration, pending: newPending(toolCalls) };
+}
+
+/** `run.checkpoint` with the run's state, when anybody listens. */
+async function checkpoint<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, step: Step, after: 'model' | 'tools'): Promise<void> {
+  if (!run.listensTo('run.checkpoint')) return;
+  const pending = step.next === 'tools' ? step.pending : [];
+  const fingerprints = step.next === 'tools' ? fingerprintsFor(run, pending, await plan.tools.resolve()) : {};
+  const state = run.snapshot(step.next, step.iteration, pending, fingerprints, plan.options.signingKey);
+  await run.deliver({ type: 'run.checkpoint', iteration: after === 'model' ? step.iteration : step.iteration - 1, after, state });
+}
+
+/** Ends the run for approvals: `run.interrupted`, and a result with the state and the calls that wait. */
+async function interrupt<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, iteration: number, pending: PendingCalls, fingerprints: RunStateJSON['tools']): Promise<StreamResult<O>> {
+  const state = run.snapshot('tools', iteration, pending, fingerprints, plan.options.signingKey);
+  const interruptions = state.undecided;
+  const result = run.result(undefined, { state, interruptions });
+  await run.deliver({ type: 'run.interrupted', state, interruptions, result });
+  return result;
 }
 
 /** The final answer as an instance of `outputType`; a refusal or a misfit fails the run. */

@@ -4,6 +4,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { ToolEntry, ToolInvokers } from '../tools/catalog.js';
+import type { RunState, RunStateJSON, SigningKey } from '../run/run-state.js';
 import type { StreamEventType } from '../run/stream-events.js';
 import type { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
@@ -91,6 +92,18 @@ export interface RunSettings<C = any, O = unknown> {
    * `OutputValidationError` (the messages are kept).
    */
   outputType?: OutputType<O>;
+  /**
+   * Which calls wait for a person's approval, for tools without their own `needsApproval` (raw
+   * schemas with `toolInvokers`, or a rule across tools). A call waits when its tool's `needsApproval`
+   * or this says so. The run then ends with `run.interrupted`; see `RunState`.
+   */
+  needsApproval?: (toolCall: ToolCall, context: C) => boolean | Promise<boolean>;
+  /**
+   * Signs every `RunState` the run produces (HMAC-SHA256) and refuses to resume a state that is
+   * unsigned or was changed outside `approve()` / `reject()` (`RunStateError`). Set it whenever a
+   * state travels through a client. Keep it on the server.
+   */
+  signingKey?: SigningKey;
 }
 
 /**
@@ -100,6 +113,18 @@ export interface RunSettings<C = any, O = unknown> {
  * `context` stays optional. A forgotten context is then a compile error, not `undefined` in a tool.
  */
 export type WithContext<C> = unknown extends C ? { context?: C } : undefined extends C ? { context?: C } : { context: C };
+
+/**
+ * Options that resume a paused run: like {@link StreamUntilUserInputOptions}, with `resume` set and
+ * `messages` optional (the state's history is used).
+ */
+export type ResumeOptions<C = any, O = unknown> = Omit<StreamUntilUserInputOptions<C, O>, 'messages' | 'resume'> & {
+  resume: RunState | RunStateJSON;
+  messages?: readonly ChatCompletionMessageParam[];
+};
+
+/** Options of a run: a new one ({@link StreamUntilUserInputOptions}) or a resumed one ({@link ResumeOptions}). */
+export type RunOptions<C = any, O = unknown> = StreamUntilUserInputOptions<C, O> | ResumeOptions<C, O>;
 
 /** Options of {@link streamUntilUserInput} and {@link streamUntilUserInputEvents}. */
 export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSettings<C, O> {
@@ -117,6 +142,13 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSe
   context?: C;
   /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
   signal?: AbortSignal;
+  /**
+   * Resumes a paused run (`result.state`, a `run.checkpoint` state, or its JSON form) instead of
+   * starting one: the state's history is used and `messages` / `instructions` are ignored. Calls
+   * approved in the state run once; rejected ones are answered; a call already answered never runs
+   * again; a completed model request is never sent again.
+   */
+  resume?: RunState | RunStateJSON;
   /**
    * Which stream events `streamUntilUserInputEvents` (and `Agent.stream`) yields as `stream.event`:
    * all (`true`), none (`false`), or the listed types. An event type nobody asks for is never built,

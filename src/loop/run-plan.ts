@@ -5,14 +5,18 @@ import type { StreamEventType } from '../run/stream-events.js';
 import { ToolCatalog } from '../tools/catalog.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
-import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+import { resumableState, type RunStateJSON } from '../run/run-state.js';
+import type { RunOptions, StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
 const NO_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set();
 
 /** A run's options, checked once, with the defaults filled in and what they imply built. */
 export interface RunPlan<C, O> {
-  readonly options: StreamUntilUserInputOptions<C, O>;
+  /** The options as given; `messages` is absent only when resuming. */
+  readonly options: RunOptions<C, O>;
+  /** The state a resumed run goes on from (checked: shape, version, signature, not finished). */
+  readonly resume: RunStateJSON | undefined;
   readonly hooks: HookTable;
   readonly tools: ToolCatalog<C>;
   readonly maxIterations: number;
@@ -34,12 +38,14 @@ export interface RunPlan<C, O> {
  * @throws {TypeError} listing every malformed option; {@link ToolConfigurationError} for tools that
  *   do not fit together; `TypeError` for a handler that is not an object.
  */
-export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, sinkTakesStreamEvents: boolean): RunPlan<C, O> {
+export function planRun<C, O>(options: RunOptions<C, O>, sinkTakesStreamEvents: boolean): RunPlan<C, O> {
   checkOptions(options);
+  const resume = options.resume === undefined ? undefined : resumableState(options.resume, options.signingKey);
   const hooks = new HookTable(handlerList(options.streamHandler));
   const yielded = sinkTakesStreamEvents ? streamEventSelection(options.streamEvents) : NO_STREAM_EVENTS;
   return {
     options,
+    resume,
     hooks,
     tools: new ToolCatalog<C>({
       paramsTools: options.params?.tools,
@@ -74,14 +80,23 @@ function concurrencyOf(parallel: boolean | number | undefined): number {
 }
 
 /** Every problem with the options, in one message. */
-function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
+function checkOptions(options: RunOptions<any, any>): void {
   if (!options || typeof options !== 'object') throw new TypeError('streamUntilUserInput needs an options object { client, model, messages, ... }.');
   const problems: string[] = [];
   if (!options.client || typeof options.client.chat?.completions?.create !== 'function') {
     problems.push('client must be an OpenAI instance (new OpenAI({ apiKey })).');
   }
   if (typeof options.model !== 'string' || options.model === '') problems.push('model must be a non-empty string, e.g. "gpt-4.1-nano".');
-  if (!Array.isArray(options.messages)) problems.push('messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }].');
+  if (options.resume === undefined ? !Array.isArray(options.messages) : options.messages !== undefined && !Array.isArray(options.messages)) {
+    problems.push('messages must be an array of chat messages, e.g. [{ role: "user", content: "Hi" }].');
+  }
+  if (options.needsApproval !== undefined && typeof options.needsApproval !== 'function') {
+    problems.push('needsApproval must be a function (toolCall, context) => boolean; set needsApproval on a tool for a fixed answer.');
+  }
+  const key = options.signingKey;
+  if (key !== undefined && !((typeof key === 'string' && key !== '') || (key instanceof Uint8Array && key.length > 0))) {
+    problems.push('signingKey must be a non-empty string or Uint8Array (keep it on the server).');
+  }
   const max = options.maxIterations;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxIterations must be a positive integer, got ${String(max)}.`);
   const instructions = options.instructions;

@@ -5,6 +5,7 @@ import type { HookTable } from '../hooks/hook-table.js';
 import { RunAbortedError } from '../run/errors.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { RunInfo } from '../run/run-info.js';
+import { RUN_STATE_VERSION, RunState, type Interruption, type RunStateJSON, type SigningKey } from '../run/run-state.js';
 import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 import { StreamResult } from '../run/stream-result.js';
 import { childController } from './abort.js';
@@ -17,6 +18,8 @@ import type { StreamEventConsumer } from './turn-stream.js';
 export interface EventSink {
   /** Whether it takes `stream.event`s (those `options.streamEvents` selects; hooks get stream events either way). */
   readonly streamEvents: boolean;
+  /** Whether it takes the other lifecycle events (else only the terminal one). */
+  readonly lifecycleEvents: boolean;
   /** Receives each event; a returned promise holds the run until it settles (backpressure). */
   emit(event: LifecycleEvent): void | Promise<void>;
 }
@@ -26,7 +29,7 @@ export interface EventSink {
  * events go out ({@link deliver}: the hooks first, then the sink).
  */
 export class Run<C, O> {
-  readonly runId = randomUUID();
+  private id: string = randomUUID();
   readonly messages: ChatCompletionMessageParam[] = [];
   readonly usages: CompletionUsage[] = [];
   readonly completions: ChatCompletion[] = [];
@@ -49,7 +52,48 @@ export class Run<C, O> {
     this.signal = controller.signal;
     if (stop?.aborted) this.onStop();
     else stop?.addEventListener('abort', this.onStop, { once: true });
-    this.runInfo = { runId: this.runId, iteration: 0, context: options?.context as C, signal: this.signal };
+    this.runInfo = { runId: this.id, iteration: 0, context: options?.context as C, signal: this.signal };
+  }
+
+  /** Unique per run; a resumed run keeps the id of the run it continues. */
+  get runId(): string {
+    return this.id;
+  }
+
+  /** Continues a paused run: its id, history, usages and completions. */
+  continueFrom(state: RunStateJSON): void {
+    this.id = state.runId;
+    this.runInfo = { ...this.runInfo, runId: state.runId };
+    this.messages.push(...state.messages);
+    this.usages.push(...state.usages);
+    this.completions.push(...state.completions);
+  }
+
+  /** Whether anybody takes events of `type` (a hook, or a sink that takes lifecycle events). */
+  listensTo(type: LifecycleEvent['type']): boolean {
+    return this.sink.lifecycleEvents || (this.hooks?.has(type) ?? false);
+  }
+
+  /**
+   * The run as a {@link RunState}: a snapshot of the history so far (messages are never changed once
+   * recorded, so copying the arrays is enough) and where to go on.
+   */
+  snapshot(next: RunStateJSON['next'], iteration: number, pending: RunStateJSON['pending'], tools: RunStateJSON['tools'], key: SigningKey | undefined): RunState {
+    return new RunState(
+      {
+        type: 'chat-cmpl-stream-handler/run-state',
+        version: RUN_STATE_VERSION,
+        runId: this.id,
+        next,
+        iteration,
+        messages: this.messages.slice(),
+        usages: this.usages.slice(),
+        completions: this.completions.slice(),
+        pending,
+        tools,
+      },
+      key,
+    );
   }
 
   /** What hooks receive beside each event. */
@@ -119,9 +163,9 @@ export class Run<C, O> {
     callIds.forEach((id, index) => this.messages.push(toolMessage(id, contents[index]!)));
   }
 
-  /** The outcome of a run that completed. */
-  result(parsed?: O): StreamResult<O> {
-    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed);
+  /** The outcome of a run that completed, or (with `pause`) that was interrupted. */
+  result(parsed?: O, pause?: { state: RunState; interruptions: readonly Interruption[] }): StreamResult<O> {
+    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed, pause);
   }
 
   /** Aborts whatever is still running with `reason` (no-op once aborted). */

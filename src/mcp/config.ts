@@ -52,7 +52,16 @@ export interface McpCommonOptions {
    * `false` sends every schema as the server gave it with `strict: false`.
    */
   strict?: boolean;
+  /**
+   * Which calls wait for a person's approval before they run: all (`true`), those of the listed tools
+   * (the server's own tool names), or as a function of the server's tool name, the parsed arguments
+   * and the run's context says. Default: none. See `RunState` in the core entry.
+   */
+  needsApproval?: McpNeedsApproval;
 }
+
+/** {@link McpCommonOptions.needsApproval}. */
+export type McpNeedsApproval = boolean | readonly string[] | ((toolName: string, args: any, context: any) => boolean | Promise<boolean>);
 
 /**
  * HTTP headers for a URL server: fixed, or computed from the run's `context` (one Agent serving
@@ -154,11 +163,12 @@ export type ResolvedConfig = (
   maxTotalTimeout: number | undefined;
   resourceTools: boolean;
   strict: boolean;
+  needsApproval: McpNeedsApproval | undefined;
   /** What the client declares and answers (elicitation, sampling, roots); empty for `{ client }`. */
   features: ClientFeatures;
 };
 
-const COMMON_KEYS = ['label', 'filter', 'meta', 'forwardContext', 'timeout', 'resetTimeoutOnProgress', 'maxTotalTimeout', 'resourceTools', 'strict'];
+const COMMON_KEYS = ['label', 'filter', 'meta', 'forwardContext', 'timeout', 'resetTimeoutOnProgress', 'maxTotalTimeout', 'resourceTools', 'strict', 'needsApproval'];
 const FEATURE_KEYS = ['onElicitation', 'onSampling', 'roots'];
 const KEYS_BY_KIND = {
   url: ['url', 'headers', 'authProvider', 'fetch', 'requestInit', 'connectTimeout', ...FEATURE_KEYS, ...COMMON_KEYS],
@@ -206,7 +216,7 @@ export function resolveConfig(config: McpServerConfig): ResolvedConfig {
 }
 
 function resolveCommon(raw: Record<string, unknown>, problems: string[]) {
-  const { label, filter, meta, forwardContext, timeout, resetTimeoutOnProgress, maxTotalTimeout, resourceTools, strict } = raw;
+  const { label, filter, meta, forwardContext, timeout, resetTimeoutOnProgress, maxTotalTimeout, resourceTools, strict, needsApproval } = raw;
   if (label !== undefined && (typeof label !== 'string' || label === '')) problems.push('label must be a non-empty string.');
   const filterOk = filter === undefined || typeof filter === 'function' || (Array.isArray(filter) && filter.every((name) => typeof name === 'string'));
   if (!filterOk) problems.push('filter must be an array of tool names or a function (tool) => boolean.');
@@ -215,6 +225,12 @@ function resolveCommon(raw: Record<string, unknown>, problems: string[]) {
   if (strict !== undefined && typeof strict !== 'boolean') problems.push('strict must be true or false.');
   if (resetTimeoutOnProgress !== undefined && typeof resetTimeoutOnProgress !== 'boolean') problems.push('resetTimeoutOnProgress must be true or false.');
   if (resourceTools !== undefined && typeof resourceTools !== 'boolean') problems.push('resourceTools must be true or false.');
+  const approvalOk =
+    needsApproval === undefined ||
+    typeof needsApproval === 'boolean' ||
+    typeof needsApproval === 'function' ||
+    (Array.isArray(needsApproval) && needsApproval.every((name) => typeof name === 'string'));
+  if (!approvalOk) problems.push('needsApproval must be true, false, an array of the server\'s tool names, or a function (toolName, args, context) => boolean.');
   checkPositive('timeout', timeout, problems);
   checkPositive('maxTotalTimeout', maxTotalTimeout, problems);
   return {
@@ -227,6 +243,7 @@ function resolveCommon(raw: Record<string, unknown>, problems: string[]) {
     maxTotalTimeout: maxTotalTimeout as number | undefined,
     resourceTools: resourceTools === true,
     strict: strict !== false,
+    needsApproval: needsApproval as McpNeedsApproval | undefined,
   };
 }
 

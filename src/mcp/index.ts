@@ -15,6 +15,7 @@ export type {
   McpClientServerConfig,
   McpCommonOptions,
   McpToolFilter,
+  McpNeedsApproval,
   McpHeaders,
   McpAuthProvider,
 } from './config.js';

@@ -3,9 +3,10 @@ import { ErrorCode, type CallToolResult, type Progress, type Tool as McpToolDefi
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, ToolTimeoutError } from '../tools/errors.js';
 import { invocationOptions } from '../tools/invocation-options.js';
-import { argsFromToolCall, type Tool, type ToolCall, type ToolInvocationOptions, type ToolProgressUpdate } from '../tools/tool.js';
+import { argsFromToolCall, type NeedsApproval, type Tool, type ToolCall, type ToolInvocationOptions, type ToolProgressUpdate } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
 import { isUnauthorized } from './authorization.js';
+import type { McpNeedsApproval } from './config.js';
 import type { ConnectionRouter } from './connection-router.js';
 import { isConnectionFailure, McpConnectionError, mcpErrorCode, McpToolCallError } from './errors.js';
 import { isSchemaObject } from './json-schema.js';
@@ -42,6 +43,7 @@ export interface McpToolSettings {
   readonly resetTimeoutOnProgress: boolean;
   readonly maxTotalTimeout: number | undefined;
   readonly strict: boolean;
+  readonly needsApproval: McpNeedsApproval | undefined;
 }
 
 /** Builds the tool the model sees for one MCP tool definition, named `exposedName`. */
@@ -62,11 +64,19 @@ export function createMcpTool<C>(definition: McpToolDefinition, exposedName: str
   return {
     schema,
     owner: settings.owner,
+    needsApproval: approvalFor(definition.name, settings.needsApproval),
     mcpName: definition.name,
     definition,
     notStrictBecause: converted.strict ? undefined : converted.notStrictBecause,
     invoke: (toolCall, context, options) => runOnServer(definition, exposedName, settings, toolCall, context, invocationOptions(options)),
   };
+}
+
+/** The tool-level `needsApproval` of one server tool, from the toolset's setting. */
+function approvalFor(mcpName: string, setting: McpNeedsApproval | undefined): NeedsApproval | undefined {
+  if (setting === undefined || typeof setting === 'boolean') return setting;
+  if (typeof setting === 'function') return (args, context) => setting(mcpName, args, context);
+  return setting.includes(mcpName);
 }
 
 async function runOnServer(

@@ -237,6 +237,7 @@ export class McpToolset<C = any> implements ToolSource<C> {
       resetTimeoutOnProgress: this.config.resetTimeoutOnProgress,
       maxTotalTimeout: this.config.maxTotalTimeout,
       strict: this.config.strict,
+      needsApproval: this.config.needsApproval,
     };
     const tools = offered.map((definition) => createMcpTool<C>(definition, exposedToolName(this.config.label, definition.name), settings));
     const resourceTools = this.config.resourceTools && main.client.getServerCapabilities()?.resources ? this.createResourceTools() : [];

@@ -15,6 +15,8 @@ const DEFAULT_KEYS = {
   fallbackInvoker: true,
   toolCallOutputCallback: true,
   requestOptions: true,
+  needsApproval: true,
+  signingKey: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */

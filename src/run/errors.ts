@@ -88,3 +88,29 @@ export function errorMessage(error: unknown): string {
     return String(error);
   }
 }
+
+/**
+ * A run state cannot be used as given: not a state, another format version, changed after it was
+ * signed, a finished run, a decision for a call that does not wait, a second decision, or tools that
+ * changed since the state was saved. Nothing is lost: the state is unchanged.
+ */
+export class RunStateError extends ChatCmplError {
+  static {
+    brandError(this, 'RunStateError');
+  }
+}
+
+/** A person rejected the call (`state.reject(...)`): reported in `tool_call.failed`; the model got the rejection message. */
+export class ToolCallRejectedError extends ChatCmplError {
+  static {
+    brandError(this, 'ToolCallRejectedError');
+  }
+  constructor(
+    /** The call that was rejected. */
+    readonly toolCall: ToolCall,
+    /** What the model was told. */
+    readonly reason: string,
+  ) {
+    super(`Tool "${toolCall.function.name}" (call ${toolCall.id}) was rejected: ${reason}`);
+  }
+}

@@ -31,6 +31,8 @@ export const HANDLER_METHODS = {
   'tool_call.progress': 'onToolCallProgress',
   'run.completed': 'onRunCompleted',
   'run.failed': 'onRunFailed',
+  'run.interrupted': 'onRunInterrupted',
+  'run.checkpoint': 'onCheckpoint',
 } as const satisfies Record<HookEventType, string>;
 
 /** Stream event types (hooks on `*` receive exactly these). */

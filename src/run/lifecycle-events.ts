@@ -6,6 +6,7 @@ import type {
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ToolCall } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
+import type { Interruption, RunState } from './run-state.js';
 import type { StreamResult } from './stream-result.js';
 import type { StreamEvent } from './stream-events.js';
 
@@ -125,6 +126,37 @@ export interface RunCompletedEvent {
   /** The run's outcome, the same object `streamUntilUserInput` and `Agent.run` resolve to. */
   readonly result: StreamResult;
 }
+/**
+ * The run stopped because calls wait for a person's approval; always the last event of such a run
+ * (the approval-free calls of the turn have run). Record decisions on `state` and resume with it.
+ */
+export interface RunInterruptedEvent {
+  /** Discriminator; handled by `onRunInterrupted` / `@OnRunInterrupted()`. */
+  readonly type: 'run.interrupted';
+  /** The paused run: decide with `state.approve()` / `state.reject()`, resume with `resume: state`. */
+  readonly state: RunState;
+  /** The calls that wait (also `state.interruptions`). */
+  readonly interruptions: readonly Interruption[];
+  /** What `streamUntilUserInput` / `Agent.run` resolve to: the history so far, `interruptions` and `state`. */
+  readonly result: StreamResult;
+}
+
+/**
+ * The run's state after a completed model turn, and again after its tool batch: store it to resume
+ * the run from here (another process, after a crash) without repeating a completed model request or
+ * tool call.
+ */
+export interface RunCheckpointEvent {
+  /** Discriminator; handled by `onCheckpoint` / `@OnCheckpoint()`. */
+  readonly type: 'run.checkpoint';
+  /** Zero-based index of the model request the checkpoint follows. */
+  readonly iteration: number;
+  /** What completed just before: the model turn (`model`) or its tool calls (`tools`). */
+  readonly after: 'model' | 'tools';
+  /** The run as it stands; `resume: state` goes on from here. */
+  readonly state: RunState;
+}
+
 /** The run failed. Always the last event of a failed run; nothing produced before is lost. */
 export interface RunFailedEvent {
   /** Discriminator; handled by `onRunFailed` / `@OnRunFailed()`. */
@@ -150,7 +182,9 @@ export type LifecycleEvent =
   | ToolCallFailedEvent
   | ToolCallProgressEvent
   | RunCompletedEvent
-  | RunFailedEvent;
+  | RunFailedEvent
+  | RunInterruptedEvent
+  | RunCheckpointEvent;
 
 /** The `type` of a {@link LifecycleEvent}. */
 export type LifecycleEventType = LifecycleEvent['type'];

@@ -4,6 +4,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { Interruption, RunState } from './run-state.js';
 import { sumUsage } from './usage.js';
 
 /**
@@ -21,7 +22,28 @@ export class StreamResult<P = unknown> {
     readonly completions: ChatCompletion[],
     /** The final answer parsed into the requested class (see `responseFormatFromClass`), else `undefined`. */
     readonly parsed?: P,
-  ) {}
+    pause?: { readonly state: RunState; readonly interruptions: readonly Interruption[] },
+  ) {
+    this.state = pause?.state;
+    this.interruptions = pause?.interruptions ?? [];
+  }
+
+  /**
+   * The calls that wait for a person's approval when the run was interrupted (`run.interrupted`);
+   * empty for a run that finished.
+   */
+  readonly interruptions: readonly Interruption[];
+
+  /**
+   * The paused run when it was interrupted: record decisions (`state.approve(id)`, `state.reject(id)`)
+   * and resume with `resume: state` or `agent.run(state)`. `undefined` for a run that finished.
+   */
+  readonly state: RunState | undefined;
+
+  /** True when the run stopped for approvals rather than finishing. */
+  get interrupted(): boolean {
+    return this.state !== undefined;
+  }
 
   /**
    * The history as plain JSON-safe objects, ready to send as `messages` of the next round.

@@ -1,7 +1,7 @@
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import { ToolConfigurationError } from './errors.js';
 import { withTimeout } from './timeout.js';
-import { isFunctionToolSchema, isTool, isToolSource, TOOL_SOURCE, TOOL_SOURCE_DYNAMIC, type Tool, type ToolInvoker, type ToolSource } from './tool.js';
+import { isFunctionToolSchema, isTool, isToolSource, TOOL_SOURCE, TOOL_SOURCE_DYNAMIC, type NeedsApproval, type Tool, type ToolInvoker, type ToolSource } from './tool.js';
 import { toolsFromToolsetIfDecorated } from './toolset-reader.js';
 
 /** Anything accepted in the `tools` option: tool objects, raw schemas, toolset instances, tool sources. */
@@ -16,6 +16,8 @@ export interface MergedTools<C = any> {
   tools: ChatCompletionTool[];
   /** One invoker per tool name (tool timeouts already applied). */
   toolInvokers: Record<string, ToolInvoker<C>>;
+  /** `needsApproval` of each tool that has one, by name. */
+  needsApproval?: Record<string, NeedsApproval<C>>;
 }
 
 /** What one `tools` entry is; decided by {@link classifyToolEntry} and nowhere else. */
@@ -80,6 +82,7 @@ interface Named<C> {
   readonly invoke?: ToolInvoker<C> | undefined;
   /** Set for tools that carry their own invoker: two of them may not share a name. */
   readonly owner?: string | undefined;
+  readonly needsApproval?: NeedsApproval<C> | undefined;
 }
 
 type Part<C> =
@@ -176,6 +179,7 @@ export class ToolCatalog<C = any> implements ToolSource<C> {
       schema: tool.schema,
       invoke: tool.timeout ? withTimeout(tool.invoke, tool.timeout, name) : tool.invoke,
       owner: tool.owner ?? `${where} (${ctor} "${name}")`,
+      needsApproval: tool.needsApproval,
     };
   }
 
@@ -228,7 +232,7 @@ export class ToolCatalog<C = any> implements ToolSource<C> {
   private asTools(named: readonly Named<C>[]): Tool<C>[] {
     return named.flatMap((item) => {
       const invoke = this.invokerOf(item);
-      return isFunctionToolSchema(item.schema) && invoke ? [{ schema: item.schema, invoke, owner: item.owner }] : [];
+      return isFunctionToolSchema(item.schema) && invoke ? [{ schema: item.schema, invoke, owner: item.owner, needsApproval: item.needsApproval }] : [];
     });
   }
 
@@ -239,7 +243,9 @@ export class ToolCatalog<C = any> implements ToolSource<C> {
       if (invoke) toolInvokers[toolName(item.schema)] = invoke;
     }
     for (const [name, invoker] of Object.entries(this.toolInvokers)) toolInvokers[name] ??= invoker;
-    return { tools: named.map((item) => item.schema), toolInvokers };
+    const needsApproval: Record<string, NeedsApproval<C>> = Object.create(null);
+    for (const item of named) if (item.needsApproval !== undefined) needsApproval[toolName(item.schema)] = item.needsApproval;
+    return { tools: named.map((item) => item.schema), toolInvokers, needsApproval };
   }
 }
 

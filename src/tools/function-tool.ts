@@ -2,7 +2,8 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import type { FunctionParameters } from 'openai/resources/shared';
 import { ToolConfigurationError } from './errors.js';
 import { invocationOptions } from './invocation-options.js';
-import { argsFromToolCall, toToolResult, type Tool, type ToolCall, type ToolInvocationOptions } from './tool.js';
+import { checkedNeedsApproval } from './needs-approval.js';
+import { argsFromToolCall, toToolResult, type NeedsApproval, type Tool, type ToolCall, type ToolInvocationOptions } from './tool.js';
 import type { ToolResult } from './tool-result.js';
 
 /** Names OpenAI accepts for functions. */
@@ -26,6 +27,8 @@ export interface FunctionToolOptions<A, C> {
   strict?: boolean;
   /** Milliseconds before a call fails with `ToolTimeoutError`. */
   timeout?: number;
+  /** Whether a call waits for a person's approval (`true`, or a function of the parsed arguments and context). Default `false`. */
+  needsApproval?: NeedsApproval<C>;
   /** Runs the call with the parsed JSON arguments (not validated: use a `@Tool` DTO for that). */
   execute: (args: A, context: C, options: FunctionToolExecuteOptions) => unknown;
 }
@@ -50,6 +53,7 @@ export interface FunctionToolOptions<A, C> {
 export class FunctionTool<A = any, C = any> implements Tool<C> {
   readonly schema: ChatCompletionFunctionTool;
   readonly timeout: number | undefined;
+  readonly needsApproval: NeedsApproval<C> | undefined;
   private readonly execute: FunctionToolOptions<A, C>['execute'];
 
   constructor(options: FunctionToolOptions<A, C>) {
@@ -72,6 +76,7 @@ export class FunctionTool<A = any, C = any> implements Tool<C> {
       },
     };
     this.timeout = options.timeout;
+    this.needsApproval = checkedNeedsApproval(options.needsApproval, `FunctionTool "${options.name}"`);
     this.execute = options.execute;
   }
 

@@ -62,7 +62,16 @@ export interface Tool<C = any> {
   readonly timeout?: number | undefined;
   /** Who provides the tool, for error messages (e.g. `WeatherTools.getWeather`, `mcp server "fs"`). */
   readonly owner?: string | undefined;
+  /** Whether a call waits for a person's decision before it runs; see {@link NeedsApproval}. */
+  readonly needsApproval?: NeedsApproval<C> | undefined;
 }
+
+/**
+ * Whether calls of a tool wait for a person's approval: always (`true`), never (`false`), or as a
+ * function of the call's parsed arguments and the run's context says. A call that waits ends the
+ * run with `run.interrupted`; the other calls of the turn run first.
+ */
+export type NeedsApproval<C = any> = boolean | ((args: any, context: C) => boolean | Promise<boolean>);
 
 /**
  * Marks objects that supply tools dynamically: `@Toolset` instances are read through their metadata,

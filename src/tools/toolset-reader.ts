@@ -40,6 +40,7 @@ export function toolsFromToolset<C = any>(instance: object): Tool<C>[] {
         schema: { type: 'function', function: { ...plan.schema.function } },
         invoke: createValidatedInvoker({ toolName: plan.name, input: plan.input, method: method as (args: unknown, context: ToolContext<any>) => unknown, instance }),
         timeout: plan.timeout,
+        needsApproval: plan.needsApproval,
         owner: plan.owner,
       };
     });

@@ -191,12 +191,15 @@ describe('tool loop', () => {
     expect(lifecycle).to.deep.equal([
       'iteration.started',
       'iteration.completed',
+      'run.checkpoint',
       'tool_call.started',
       'tool_call.started',
       'tool_call.completed',
       'tool_call.completed',
+      'run.checkpoint',
       'iteration.started',
       'iteration.completed',
+      'run.checkpoint',
       'run.completed',
     ]);
     const streamTypes = new Set(events.flatMap((e) => (e.type === 'stream.event' ? [e.event.type] : [])));

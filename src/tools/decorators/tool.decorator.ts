@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Tool as ToolObject } from '../tool.js';
+import type { NeedsApproval, Tool as ToolObject } from '../tool.js';
 import { TOOLS_METADATA } from './constants.js';
 
 /** Options of {@link Tool}. */
@@ -25,6 +25,11 @@ export interface ToolOptions {
   strict?: boolean;
   /** Milliseconds before a call fails with `ToolTimeoutError` (its `signal` is aborted then too). */
   timeout?: number;
+  /**
+   * Whether a call waits for a person's approval before it runs: `true`, or a function of the
+   * validated-to-be-JSON arguments and the run's context. Default `false`. See `RunState`.
+   */
+  needsApproval?: NeedsApproval;
 }
 
 /** What `@Tool` records for one method. */

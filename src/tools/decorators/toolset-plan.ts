@@ -7,6 +7,7 @@ import { jsonSchemaFromClass, schemaFromClass } from '../schema/schema-from-clas
 import { readToolRecords, readToolsetOptions } from './metadata-reader.js';
 import { snakeCase } from './snake-case.js';
 import type { ToolRecord } from './tool.decorator.js';
+import type { NeedsApproval } from '../tool.js';
 
 /** One tool of a `@Toolset` class, resolved from its records: everything but the instance. */
 export interface ToolPlan {
@@ -19,6 +20,8 @@ export interface ToolPlan {
   readonly output: (new () => object) | undefined;
   readonly schema: ChatCompletionFunctionTool;
   readonly timeout: number | undefined;
+  /** From `@Tool({ needsApproval })`. */
+  readonly needsApproval: NeedsApproval | undefined;
   /** `ClassName.method`, for error messages. */
   readonly owner: string;
 }
@@ -90,6 +93,10 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
     throw fail(`@Tool timeout must be a positive number of milliseconds, got ${String(options.timeout)}.`);
   }
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw fail(`@Tool strict must be a boolean, got ${typeof options.strict}.`);
+  const needsApproval = options.needsApproval;
+  if (needsApproval !== undefined && typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
+    throw fail(`@Tool needsApproval must be true, false or a function (args, context) => boolean, got ${typeof needsApproval}.`);
+  }
 
   const input = resolveInput(ctor, record, method, fail);
   const { output } = options;
@@ -117,6 +124,7 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
       },
     },
     timeout: options.timeout,
+    needsApproval,
     owner,
   };
 }
