@@ -12,6 +12,18 @@ describe('examples (run against their scripted servers, as in the README)', () =
     expect(output).to.match(/Request 1: \d+ tokens\nRequest 2: \d+ tokens\nTotal: \d+ tokens/);
   });
 
+  it('approval: the paused run crosses to a second process as signed JSON; the refund runs once, the lookup is not repeated', async () => {
+    const output = await runExample('approval');
+    const pids = [...output.matchAll(/\[process (\d+)\]/g)].map((m) => m[1]);
+    expect(new Set(pids).size).to.equal(2);
+    expect(output).to.contain('Ran so far: lookup A-1002\n');
+    expect(output).to.contain('Waiting for approval: refund_order({"order":"A-1002","amount":40})');
+    expect(output).to.contain('signed: true');
+    expect(output).to.contain('Ran after resuming: refund A-1002 40\n');
+    expect(output).to.contain('Assistant: I have refunded 40.00 EUR on order A-1002.');
+    expect(output).to.contain('Requests in the whole run: 2');
+  });
+
   it('hooks-live: prints reasoning, arguments, tool progress and usage from decorated methods', async () => {
     const output = await runExample('hooks-live');
     expect(output).to.contain('── request 1 for ann (1 messages) ──');

@@ -327,4 +327,27 @@ describe('approval and resumable runs', () => {
     expect(error.message).to.equal('policy service down');
     expect(ran).to.equal(false);
   });
+
+  it('an MCP toolset asks approval for the listed server tools only', async () => {
+    const { McpToolset } = await import('chat-cmpl-stream-handler/mcp');
+    const { createDemoServer, newDemoLog } = await import('../mcp/fixtures/demo-server.js');
+    const { connectInMemory } = await import('../mcp/fixtures/in-memory.js');
+    const log = newDemoLog();
+    const client = await connectInMemory(createDemoServer(log));
+    const toolset = await McpToolset.connect({ client, label: 'demo', needsApproval: ['slow'] });
+    try {
+      server = await ScriptedChatServer.start({
+        script: [reply.toolCalls([toolCall('demo__echo', { text: 'hi' }, { id: 'e1' }), toolCall('demo__slow', { ms: 1 }, { id: 's1' })]), reply.text('done')],
+      });
+      const options = { client: server.client(), model: 'm', messages: [user('go')], tools: [toolset] };
+      const first = await streamUntilUserInput(options);
+      expect(first.interruptions.map((i) => i.toolName)).to.deep.equal(['demo__slow']);
+      expect(log.calls.map((c) => c.name)).to.deep.equal(['echo']);
+      const resumed = await streamUntilUserInput({ ...options, resume: first.state!.approve('s1') });
+      expect(log.calls.map((c) => c.name)).to.deep.equal(['echo', 'slow']);
+      expect(resumed.finalContent).to.equal('done');
+    } finally {
+      await toolset.close();
+    }
+  });
 });
