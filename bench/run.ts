@@ -62,6 +62,19 @@ async function main() {
     'engine, 20 async onContentDelta handlers': async () => {
       await streamUntilUserInput({ client, model, messages, streamHandler: twentyHandlers(async () => {}) });
     },
+    // What a user writes by hand without this library: the same 20 async handlers, awaited in turn on every text chunk.
+    'hand-written: raw for await, 20 async handlers awaited in turn': async () => {
+      const handlers = Array.from({ length: 20 }, () => async (_delta: string) => {});
+      const stream = await client.chat.completions.create({ model, messages, stream: true, stream_options: usage });
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content;
+        if (delta) for (const handler of handlers) await handler(delta);
+      }
+    },
+    // The SDK's own async iteration: its helper read with for await (chunks), no listeners.
+    'SDK helper read with for await': async () => {
+      for await (const _chunk of client.chat.completions.stream({ model, messages, stream_options: usage }));
+    },
     'events generator, reading content.delta': async () => {
       let text = '';
       for await (const event of streamUntilUserInputEvents({ client, model, messages, streamEvents: ['content.delta'] })) {
@@ -76,7 +89,9 @@ async function main() {
       ['engine, handler on every hook', 'engine, no-op handler', 1.2],
       ['engine, 20 sync onContentDelta handlers', 'SDK helper chat.completions.stream (baseline)', 1.1],
       ['engine, 20 async onContentDelta handlers', 'SDK helper chat.completions.stream (baseline)', 1.1],
+      ['engine, 20 async onContentDelta handlers', 'hand-written: raw for await, 20 async handlers awaited in turn', 1.1],
       ['events generator, reading content.delta', 'SDK helper chat.completions.stream (baseline)', 1.1],
+      ['events generator, reading content.delta', 'SDK helper read with for await', 1.1],
     ]);
   }
 
