@@ -16,7 +16,7 @@ describe('mcp server: tools/list from @Toolset classes', () => {
   it('lists every @Tool method, prefixed as for the model, with its description', async () => {
     const tools = await listed();
     expect(tools.map((tool) => tool.name)).to.deep.equal([
-      'ship_order', 'forecast', 'broken_forecast', 'now', 'lookup', 'explode', 'chart', 'crunch', 'wait', 'slow', 'suggest', 'confirm', 'whoami', 'billing__balance',
+      'ship_order', 'forecast', 'broken_forecast', 'now', 'lookup', 'explode', 'chart', 'crunch', 'wait', 'slow', 'suggest', 'confirm', 'reconnect', 'whoami', 'billing__balance',
     ]);
     expect(tools.find((tool) => tool.name === 'ship_order')!.description).to.equal('Ship an order to an address');
   });
