@@ -16,6 +16,7 @@ export { ChatToolsModuleError } from './chat-tools-module.error.js';
 export type {
   ChatAgentDefaults,
   ChatMcpServerConfig,
+  ChatMcpServerOptions,
   ChatToolsModuleAsyncOptions,
   ChatToolsModuleOptions,
   ChatToolsOptionsFactory,
