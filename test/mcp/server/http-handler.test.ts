@@ -105,7 +105,9 @@ describe('mcp server over Streamable HTTP: mcpHttpHandler', () => {
       served = await serveHandler(shopHandler());
       const init = await rawRequest(served.url, { body: INITIALIZE });
       const sessionId = init.headers['mcp-session-id'] as string;
-      const session = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+      // 2025-11-25, or what an older SDK negotiates (the peer range's lower bound, 1.24, knows 2025-06-18)
+      const { protocolVersion } = JSON.parse(parseSse(init.body).find((event) => event.data !== '')!.data).result;
+      const session = { 'mcp-session-id': sessionId, 'mcp-protocol-version': protocolVersion };
       await rawRequest(served.url, { headers: session, body: { jsonrpc: '2.0', method: 'notifications/initialized' } });
 
       const call = await rawRequest(served.url, { headers: session, body: { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'reconnect', arguments: {} } } });
