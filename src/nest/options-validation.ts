@@ -91,6 +91,7 @@ const MCP_SERVER_KEYS = {
   allowedOrigins: true,
   eventStore: true,
   retryInterval: true,
+  sessionIdleTimeout: true,
 } as const satisfies Record<keyof ChatMcpServerOptions, true>;
 
 /**

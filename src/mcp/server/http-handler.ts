@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport, type EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { McpConfigurationError } from '../errors.js';
 import { prepareMcpServer, type CreateMcpServerOptions } from './create-mcp-server.js';
 import { dnsRebindingRefusal } from './dns-rebinding.js';
 import type { McpCaller } from './mcp-tool-context.js';
-import { MemoryEventStore } from './memory-event-store.js';
+import { HttpSession, type HttpSessionSettings } from './http-session.js';
 import { readJsonBody } from './request-body.js';
 
 /** Options of {@link mcpHttpHandler}: the server's ({@link CreateMcpServerOptions}) and the HTTP ones. */
@@ -27,6 +26,12 @@ export interface McpHttpHandlerOptions<C = McpCaller> extends CreateMcpServerOpt
   eventStore?: EventStore;
   /** Milliseconds a client waits before reconnecting a closed stream (the `retry` of each stream's priming event). Default 1000. */
   retryInterval?: number;
+  /**
+   * Milliseconds a session may go without any request in progress (an open GET stream counts as one)
+   * before it ends on its own, for clients that vanish without DELETE; its id then gets 404 and the
+   * client starts a new session. Default 30 minutes; `0` keeps sessions until DELETE or `close()`.
+   */
+  sessionIdleTimeout?: number;
 }
 
 /**
@@ -45,13 +50,9 @@ export interface McpHttpHandler {
   readonly sessionCount: number;
 }
 
-const HTTP_KEYS = ['allowedHosts', 'allowedOrigins', 'eventStore', 'retryInterval'];
+const HTTP_KEYS = ['allowedHosts', 'allowedOrigins', 'eventStore', 'retryInterval', 'sessionIdleTimeout'];
 const DEFAULT_RETRY_INTERVAL_MS = 1000;
-
-interface Session {
-  readonly transport: StreamableHTTPServerTransport;
-  close(): Promise<void>;
-}
+const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Serves the `@Tool` methods of `toolsets` over Streamable HTTP with sessions: each client's
@@ -78,24 +79,15 @@ export function mcpHttpHandler<C = McpCaller>(options: McpHttpHandlerOptions<C>)
   const where = 'mcpHttpHandler()';
   const newServer = prepareMcpServer(options, where, HTTP_KEYS);
   assertHttpOptions(options, where);
-  const sessions = new Map<string, Session>();
-  const retryInterval = options.retryInterval ?? DEFAULT_RETRY_INTERVAL_MS;
-
-  const openSession = async (): Promise<Session> => {
-    const server = newServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      eventStore: options.eventStore ?? new MemoryEventStore(),
-      retryInterval,
-      onsessioninitialized: (id) => void sessions.set(id, session),
-    });
-    const session: Session = { transport, close: () => server.close() };
-    // Ended by DELETE, by close() or by the server: forget it (the Protocol chains this handler).
-    transport.onclose = () => {
-      if (transport.sessionId !== undefined && sessions.get(transport.sessionId) === session) sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    return session;
+  const sessions = new Map<string, HttpSession>();
+  const settings: HttpSessionSettings = {
+    eventStore: options.eventStore,
+    retryInterval: options.retryInterval ?? DEFAULT_RETRY_INTERVAL_MS,
+    idleTimeout: options.sessionIdleTimeout ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+    onOpen: (id, session) => void sessions.set(id, session),
+    onEnd: (id, session) => {
+      if (sessions.get(id) === session) sessions.delete(id);
+    },
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void> => {
@@ -106,7 +98,7 @@ export function mcpHttpHandler<C = McpCaller>(options: McpHttpHandlerOptions<C>)
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new one.');
-      return session.transport.handleRequest(req, res, body);
+      return session.serve(req, res, body);
     }
     if (req.method !== 'POST') {
       return sendJsonRpcError(res, req.method === 'GET' || req.method === 'DELETE' ? 400 : 405, -32000, 'Bad Request: no Mcp-Session-Id header; start a session with an initialize request (POST).');
@@ -119,8 +111,8 @@ export function mcpHttpHandler<C = McpCaller>(options: McpHttpHandlerOptions<C>)
     if (!(Array.isArray(body) ? body.some((message) => isInitializeRequest(message)) : isInitializeRequest(body))) {
       return sendJsonRpcError(res, 400, -32000, 'Bad Request: no Mcp-Session-Id header; the first request of a session must be initialize.');
     }
-    const session = await openSession();
-    await session.transport.handleRequest(req, res, body);
+    const session = await HttpSession.open(newServer(), settings);
+    await session.serve(req, res, body);
   };
 
   return Object.defineProperties(handler, {
@@ -152,7 +144,9 @@ function assertHttpOptions(options: McpHttpHandlerOptions<unknown>, where: strin
   if (store !== undefined && (typeof store?.storeEvent !== 'function' || typeof store?.replayEventsAfter !== 'function')) {
     problems.push('`eventStore` must implement the SDK\'s EventStore (storeEvent, replayEventsAfter)');
   }
-  const retry = options.retryInterval;
-  if (retry !== undefined && !(typeof retry === 'number' && Number.isInteger(retry) && retry >= 0)) problems.push('`retryInterval` must be a whole number of milliseconds');
+  for (const key of ['retryInterval', 'sessionIdleTimeout'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0)) problems.push(`\`${key}\` must be a whole number of milliseconds`);
+  }
   if (problems.length > 0) throw new McpConfigurationError(`${where}: ${problems.join('; ')}.`);
 }

@@ -61,6 +61,24 @@ describe('mcp server over Streamable HTTP: mcpHttpHandler', () => {
       expect(JSON.parse(broken.body).error.code).to.equal(-32700);
     });
 
+    it('ends a session that stays idle for sessionIdleTimeout; its id then gets 404', async () => {
+      await served.close();
+      handler = shopHandler({ sessionIdleTimeout: 400 });
+      served = await serveHandler(handler);
+      const init = await rawRequest(served.url, { body: INITIALIZE });
+      const sessionId = init.headers['mcp-session-id'] as string;
+      expect(handler.sessionCount).to.equal(1);
+      await sleep(250);
+      const ping = await rawRequest(served.url, { headers: { 'mcp-session-id': sessionId }, body: { jsonrpc: '2.0', id: 2, method: 'ping' } });
+      expect(ping.status, 'a request restarts the idle time').to.equal(200);
+      await sleep(250);
+      expect(handler.sessionCount, '500 ms after the session opened, 250 ms after its last request').to.equal(1);
+      for (let i = 0; i < 100 && handler.sessionCount > 0; i++) await sleep(10);
+      expect(handler.sessionCount).to.equal(0);
+      const gone = await rawRequest(served.url, { headers: { 'mcp-session-id': sessionId }, body: { jsonrpc: '2.0', id: 3, method: 'ping' } });
+      expect(gone.status).to.equal(404);
+    });
+
     it('close() ends every session', async () => {
       const { client } = await connect(served.url);
       expect(handler.sessionCount).to.equal(1);
