@@ -47,7 +47,7 @@ export { McpConfigurationError, McpConnectionError, McpToolCallError } from './e
 export type { McpConnectionAttempt } from './errors.js';
 // --- serving @Toolset classes as an MCP server ---
 export { createMcpServer } from './server/create-mcp-server.js';
-export type { CreateMcpServerOptions } from './server/create-mcp-server.js';
+export type { CreateMcpServerOptions, McpToolErrorInfo } from './server/create-mcp-server.js';
 export { mcpHttpHandler } from './server/http-handler.js';
 export type { McpHttpHandler, McpHttpHandlerOptions } from './server/http-handler.js';
 export { isMcpToolContext } from './server/mcp-tool-context.js';

@@ -52,7 +52,7 @@ export interface ChatToolsModuleOptions<C = any> extends ChatAgentDefaults<C> {
  */
 export interface ChatMcpServerOptions<C = any>
   extends Omit<ToolsetSelection, 'mcpServers'>,
-    Pick<McpHttpHandlerOptions<C>, 'instructions' | 'allowedHosts' | 'allowedOrigins' | 'eventStore' | 'retryInterval' | 'sessionIdleTimeout'> {
+    Pick<McpHttpHandlerOptions<C>, 'instructions' | 'allowedHosts' | 'allowedOrigins' | 'eventStore' | 'retryInterval' | 'sessionIdleTimeout' | 'onError'> {
   /** The route, e.g. `'/mcp'` (under the app's global prefix, if any). */
   path: string;
   /** The server's name, as MCP clients show it. Default `'nestjs-mcp-server'`. */

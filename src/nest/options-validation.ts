@@ -92,6 +92,7 @@ const MCP_SERVER_KEYS = {
   eventStore: true,
   retryInterval: true,
   sessionIdleTimeout: true,
+  onError: true,
 } as const satisfies Record<keyof ChatMcpServerOptions, true>;
 
 /**

@@ -4,6 +4,7 @@ import type { ToolPlan } from '../../tools/decorators/toolset-plan.js';
 import { dtoName } from '../../tools/schema/dto-errors.js';
 import { ToolResult } from '../../tools/tool-result.js';
 import { TOOL_ARGUMENT_LIMITS } from '../../tools/validation/limits.js';
+import { OutputValidationError } from '../../tools/validation/output-validation-error.js';
 import { validateDto } from '../../tools/validation/validate-dto.js';
 
 /**
@@ -11,14 +12,14 @@ import { validateDto } from '../../tools/validation/validate-dto.js';
  * - `metadata.mcp` (a `CallToolResult`, the shape McpToolset produces) is sent as it is: images,
  *   audio, resources, `isError`;
  * - with an output DTO (`@Tool({ output })`), the returned object, validated against that DTO, is
- *   the `structuredContent` and its JSON the text;
+ *   the `structuredContent` and its JSON the text (`OutputValidationError` when it does not match);
  * - otherwise the text, with `isError` from `ToolResult.error`.
  */
 export async function callToolResultOf(result: ToolResult, plan: ToolPlan): Promise<CallToolResult> {
   const passThrough = result.metadata['mcp'];
   if (isCallToolResult(passThrough)) return passThrough;
   if (result.isError) return errorResult(result.content === '' ? `Tool "${plan.name}" reported an error without a message.` : result.content);
-  if (plan.output !== undefined) return structuredResult(result.content, plan.output, plan.name);
+  if (plan.output !== undefined) return structuredResult(result.content, plan.output);
   return { content: [{ type: 'text', text: result.content }] };
 }
 
@@ -29,19 +30,21 @@ export function errorResult(message: string): CallToolResult {
 
 /** The message of an error a tool threw, without its stack. */
 export function messageOf(error: unknown, toolName: string): string {
+  if (error instanceof OutputValidationError) {
+    return `Tool "${toolName}" returned a result that does not match its output class ${error.className}:\n${issueLines(error.issues, '(result)')}`;
+  }
   if (error instanceof Error) return error.message || `Tool "${toolName}" failed with ${error.name}.`;
   return typeof error === 'string' && error !== '' ? error : `Tool "${toolName}" failed: ${String(error)}`;
 }
 
-async function structuredResult(json: string, output: new () => object, toolName: string): Promise<CallToolResult> {
+async function structuredResult(json: string, output: new () => object): Promise<CallToolResult> {
   const value = parseObject(json);
-  const mismatch = (issues: string) => errorResult(`Tool "${toolName}" returned a result that does not match its output class ${dtoName(output)}:\n${issues}`);
   if (value === undefined) {
-    return mismatch(`- (result): must be an object; return an instance or plain object of ${dtoName(output)}, not text`);
+    throw new OutputValidationError(dtoName(output), [{ path: '', message: `must be an object; return an instance or plain object of ${dtoName(output)}, not text` }]);
   }
   // validateDto removes nulls of optional properties from `value`: what is sent then fits outputSchema.
   const validation = await validateDto(output, value, TOOL_ARGUMENT_LIMITS.maxDepth);
-  if (!validation.ok) return mismatch(issueLines(validation.issues, '(result)'));
+  if (!validation.ok) throw new OutputValidationError(dtoName(output), validation.issues);
   return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
 }
 

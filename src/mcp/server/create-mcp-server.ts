@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolArgumentsError } from '../../tools/errors.js';
 import type { ToolCall, ToolInvoker } from '../../tools/tool.js';
 import { ToolResult } from '../../tools/tool-result.js';
 import { withTimeout } from '../../tools/timeout.js';
@@ -33,9 +34,24 @@ export interface CreateMcpServerOptions<C = McpCaller> {
    * ```
    */
   context?: (request: McpServerRequestExtra) => C | Promise<C>;
+  /**
+   * Told about every error a tool threw (a timeout included), with its stack: the client only gets
+   * the message. Log it here. Not called for invalid arguments or `ToolResult.error`, which are answers.
+   */
+  onError?: (error: unknown, call: McpToolErrorInfo) => void;
 }
 
-const OPTION_KEYS = new Set(['name', 'version', 'toolsets', 'instructions', 'context']);
+/** Which call an error of {@link CreateMcpServerOptions.onError} came from. */
+export interface McpToolErrorInfo {
+  /** The tool's name as served. */
+  readonly toolName: string;
+  /** `ClassName.method`. */
+  readonly owner: string;
+  /** The MCP request. */
+  readonly request: McpServerRequestExtra;
+}
+
+const OPTION_KEYS = new Set(['name', 'version', 'toolsets', 'instructions', 'context', 'onError']);
 
 /**
  * An MCP server (the SDK's `McpServer`) whose tools are the `@Tool` methods of `toolsets`: the same
@@ -81,7 +97,7 @@ export function prepareMcpServer<C>(options: CreateMcpServerOptions<C>, where: s
   const tools = servedTools(options.toolsets, where);
   const definitions = [...tools.values()].map((tool) => mcpToolDefinition(tool.plan));
   const contextOf = options.context ?? ((extra: McpServerRequestExtra) => ({ authInfo: extra.authInfo, meta: extra._meta, sessionId: extra.sessionId }) as C);
-  const { name, version, instructions } = options;
+  const { name, version, instructions, onError } = options;
   return () => {
     const server = new McpServer({ name, version }, { capabilities: { tools: {}, logging: {} }, ...(instructions === undefined ? {} : { instructions }) });
     const logLevels = new LogLevels();
@@ -93,7 +109,7 @@ export function prepareMcpServer<C>(options: CreateMcpServerOptions<C>, where: s
         throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}". Available tools: ${[...tools.keys()].join(', ') || '(none)'}.`);
       }
       const context = await contextOf(extra);
-      return callServedTool(tool, request.params.arguments ?? {}, extra, { server, logLevels, context });
+      return callServedTool(tool, request.params.arguments ?? {}, extra, { server, logLevels, context, onError });
     });
     return server;
   };
@@ -103,7 +119,7 @@ async function callServedTool<C>(
   tool: ServedTool,
   args: unknown,
   extra: McpServerRequestExtra,
-  scope: { server: McpServer; logLevels: LogLevels; context: C },
+  scope: { server: McpServer; logLevels: LogLevels; context: C; onError: CreateMcpServerOptions<C>['onError'] },
 ): Promise<CallToolResult> {
   const { plan, spec } = tool;
   let settled = false;
@@ -116,9 +132,18 @@ async function callServedTool<C>(
     return await callToolResultOf(ToolResult.from(result), plan);
   } catch (error) {
     if (error instanceof McpError && error.code === ErrorCode.UrlElicitationRequired) throw error; // the client must open the URL
+    if (!(error instanceof ToolArgumentsError)) reportError(scope.onError, error, { toolName: plan.name, owner: plan.owner, request: extra });
     return errorResult(messageOf(error, plan.name));
   } finally {
     settled = true;
+  }
+}
+
+function reportError(onError: ((error: unknown, call: McpToolErrorInfo) => void) | undefined, error: unknown, call: McpToolErrorInfo): void {
+  try {
+    onError?.(error, call);
+  } catch {
+    // A failing error reporter must not change the answer.
   }
 }
 
@@ -134,6 +159,8 @@ function assertServerOptions(options: unknown, where: string, extraKeys: readonl
     if (typeof given[key] !== 'string' || given[key] === '') problems.push(`\`${key}\` must be a non-empty string, got ${JSON.stringify(given[key]) ?? 'undefined'}`);
   }
   if (given['instructions'] !== undefined && typeof given['instructions'] !== 'string') problems.push('`instructions` must be a string');
-  if (given['context'] !== undefined && typeof given['context'] !== 'function') problems.push('`context` must be a function of the request');
+  for (const key of ['context', 'onError'] as const) {
+    if (given[key] !== undefined && typeof given[key] !== 'function') problems.push(`\`${key}\` must be a function`);
+  }
   if (problems.length > 0) throw new McpConfigurationError(`${where}: ${problems.join('; ')}.`);
 }

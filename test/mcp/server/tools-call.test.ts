@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'chai';
-import { ToolTimeoutError } from 'chat-cmpl-stream-handler';
+import { OutputValidationError, ToolTimeoutError } from 'chat-cmpl-stream-handler';
 import { createMcpServer } from 'chat-cmpl-stream-handler/mcp';
 import { connectInMemory } from '../fixtures/in-memory.js';
 import { PIXEL_PNG, ShopTools } from './fixtures/toolsets.js';
@@ -50,9 +50,23 @@ describe('mcp server: tools/call through the validated invoker', () => {
     expect(await client.callTool({ name: 'lookup', arguments: { city: 'Atlantis' } })).to.deep.equal({ content: [{ type: 'text', text: 'No city named Atlantis.' }], isError: true });
   });
 
-  it('answers a thrown error with isError and its message, never the stack', async () => {
-    const result = await client.callTool({ name: 'explode', arguments: { city: 'Paris' } });
+  it('answers a thrown error with isError and its message, never the stack; onError gets the error itself', async () => {
+    const reported: { error: unknown; toolName: string; owner: string; requestId: unknown }[] = [];
+    const reporting = await connectInMemory(
+      createMcpServer({ name: 'shop', version: '1.0.0', toolsets: [shop], onError: (error, call) => void reported.push({ error, toolName: call.toolName, owner: call.owner, requestId: call.request.requestId }) }),
+    );
+    const result = await reporting.callTool({ name: 'explode', arguments: { city: 'Paris' } });
     expect(result).to.deep.equal({ content: [{ type: 'text', text: 'database unreachable while looking up Paris' }], isError: true });
+    expect(reported).to.have.length(1);
+    expect(reported[0]!.error).to.be.instanceOf(Error).with.property('stack').that.contains('ShopTools.explode');
+    expect(reported[0]).to.deep.include({ toolName: 'explode', owner: 'ShopTools.explode' });
+    await reporting.callTool({ name: 'broken_forecast', arguments: { city: 'Lyon' } });
+    expect(reported[1]!.error, 'a result that breaks the output class is a server bug').to.be.instanceOf(OutputValidationError);
+    reported.length = 1;
+    await reporting.callTool({ name: 'explode', arguments: { city: 7 } });
+    await reporting.callTool({ name: 'lookup', arguments: { city: 'Atlantis' } });
+    expect(reported, 'invalid arguments and ToolResult.error are answers, not errors').to.have.length(1);
+    await reporting.close();
   });
 
   it('answers a call that outlives the tool timeout with isError, and aborts the tool signal', async () => {

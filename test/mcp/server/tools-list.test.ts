@@ -106,7 +106,7 @@ describe('mcp server: configuration mistakes are reported before anything is ser
   it('names every malformed option', () => {
     expect(() => createMcpServer({ name: '', version: 1 as never, toolsets: [], tools: [] } as never)).to.throw(
       McpConfigurationError,
-      'createMcpServer(): unknown option "tools" (known: name, version, toolsets, instructions, context); `name` must be a non-empty string, got ""; `version` must be a non-empty string, got 1.',
+      'createMcpServer(): unknown option "tools" (known: name, version, toolsets, instructions, context, onError); `name` must be a non-empty string, got ""; `version` must be a non-empty string, got 1.',
     );
   });
 
