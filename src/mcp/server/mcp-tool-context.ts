@@ -37,7 +37,7 @@ export interface McpToolContext<C = McpCaller> extends ToolContext<C> {
   /**
    * Sends a log message (`notifications/message`) to the client, with this call's response, when
    * its level is at or above the level the client set with `logging/setLevel` (all levels until it
-   * sets one).
+   * sets one). Messages logged after the call settled are dropped.
    */
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
   /**
@@ -110,7 +110,7 @@ export function mcpToolContext<C>(extra: McpServerRequestExtra, scope: McpCallSc
     },
     async log(level, data, logger) {
       if (!isLoggingLevel(level)) throw new TypeError(`ctx.log: level must be one of debug, info, notice, warning, error, critical, alert, emergency; got ${JSON.stringify(level)}.`);
-      if (!scope.logLevels.wants(level, extra)) return;
+      if (scope.settled() || !scope.logLevels.wants(level, extra)) return;
       await extra.sendNotification({ method: 'notifications/message', params: { level, data, ...(logger === undefined ? {} : { logger }) } });
     },
     createMessage: createMessage as McpToolContext<C>['createMessage'],
