@@ -59,12 +59,14 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 143' INT TERM PIPE # runs the EXIT trap, so a stopped run leaves no server behind
 
+: > "$WORK/server.log" # exists before the server writes to it, so reading it never races the start
 node "$SERVER" 0 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^MCP conformance server: //p' "$WORK/server.log")"
+for _ in $(seq 1 300); do
+  URL="$(sed -n 's/^MCP conformance server: //p' "$WORK/server.log" || true)"
   [[ -n "$URL" ]] && break
   if ! kill -0 "$SERVER_PID" 2> /dev/null; then break; fi
   sleep 0.1
