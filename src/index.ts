@@ -63,7 +63,7 @@ export type { AgentOptions, AgentRunOptions, AgentRunArguments, AgentInput } fro
 export { Toolset } from './tools/decorators/toolset.decorator.js';
 export type { ToolsetOptions } from './tools/decorators/toolset.decorator.js';
 export { Tool } from './tools/decorators/tool.decorator.js';
-export type { ToolOptions } from './tools/decorators/tool.decorator.js';
+export type { ToolOptions, ToolAnnotations } from './tools/decorators/tool.decorator.js';
 export { Describe } from './tools/decorators/describe.decorator.js';
 export type { ToolContext } from './tools/decorators/tool-context.js';
 export { toolsFromToolset } from './tools/toolset-reader.js';

@@ -1,6 +1,7 @@
 /**
- * MCP servers as toolsets: `McpToolset.connect({ url } | { command } | { client })` gives an
- * object to put in `tools` (or an `Agent`'s `toolsets`). Needs the optional peer dependency
+ * MCP both ways. As a client: `McpToolset.connect({ url } | { command } | { client })` gives an
+ * object to put in `tools` (or an `Agent`'s `toolsets`). As a server: `createMcpServer` and
+ * `mcpHttpHandler` serve `@Toolset` classes to any MCP client. Needs the optional peer dependency
  * `@modelcontextprotocol/sdk`; the core entry never loads it.
  *
  * @packageDocumentation
@@ -45,3 +46,10 @@ export { clearMcpEndpointCache, rememberedMcpEndpoint, SSE_FALLBACK_PATHS } from
 export type { McpEndpoint } from './url-server.js';
 export { McpConfigurationError, McpConnectionError, McpToolCallError } from './errors.js';
 export type { McpConnectionAttempt } from './errors.js';
+// --- serving @Toolset classes as an MCP server ---
+export { createMcpServer } from './server/create-mcp-server.js';
+export type { CreateMcpServerOptions, McpToolErrorInfo } from './server/create-mcp-server.js';
+export { mcpHttpHandler } from './server/http-handler.js';
+export type { McpHttpHandler, McpHttpHandlerOptions } from './server/http-handler.js';
+export { isMcpToolContext } from './server/mcp-tool-context.js';
+export type { McpToolContext, McpCaller, McpServerRequestExtra } from './server/mcp-tool-context.js';

@@ -3,13 +3,15 @@ import { DiscoveryModule } from '@nestjs/core';
 import { getAgentToken } from './agent-token.js';
 import type { ChatAgentDefinition } from './chat-agent-options.interface.js';
 import { ChatAgents } from './chat-agents.service.js';
+import { CHAT_MCP_SERVER_OPTIONS, ChatMcpEndpoint } from './chat-mcp-endpoint.js';
 import { ChatMcpServers } from './chat-mcp-servers.js';
 import { chatToolsClientProvider } from './chat-tools-client.provider.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
-import type { ChatToolsModuleAsyncOptions, ChatToolsModuleOptions, ChatToolsOptionsFactory } from './chat-tools-options.interface.js';
+import type { ChatMcpServerOptions, ChatToolsModuleAsyncOptions, ChatToolsModuleOptions, ChatToolsOptionsFactory } from './chat-tools-options.interface.js';
 import { describeValue } from './describe-value.js';
-import { assertAgentOptions, assertModuleOptions } from './options-validation.js';
+import { mcpServerController } from './mcp-server-controller.js';
+import { assertAgentOptions, assertMcpServerOptions, assertModuleOptions } from './options-validation.js';
 import { ToolsetCatalog } from './toolset-catalog.js';
 import { ToolsetDiscovery } from './toolset-discovery.js';
 
@@ -39,7 +41,7 @@ export class ChatToolsModule {
    */
   static forRoot(options: ChatToolsModuleOptions): DynamicModule {
     assertModuleOptions(options, 'ChatToolsModule.forRoot()');
-    return rootModule([{ provide: CHAT_TOOLS_OPTIONS, useValue: options }]);
+    return rootModule([{ provide: CHAT_TOOLS_OPTIONS, useValue: options }], [], options.mcpServer);
   }
 
   /**
@@ -60,6 +62,7 @@ export class ChatToolsModule {
     }
     const way = ways[0]!;
     if (typeof options[way] !== 'function') throw new ChatToolsModuleError(`${where}: ${way} must be a ${way === 'useFactory' ? 'function' : 'class'}, got ${describeValue(options[way])}.`);
+    if (options.mcpServer !== undefined) assertMcpServerOptions(options.mcpServer, `${where}: \`mcpServer\``);
     const providers: Provider[] = [];
     if (options.useFactory) {
       const factory = options.useFactory;
@@ -77,7 +80,7 @@ export class ChatToolsModule {
       });
       if (options.useClass) providers.push({ provide: options.useClass, useClass: options.useClass });
     }
-    return rootModule(providers, options.imports ?? []);
+    return rootModule(providers, options.imports ?? [], options.mcpServer);
   }
 
   /**
@@ -114,15 +117,23 @@ export class ChatToolsModule {
 
 function checkedOptions(options: unknown, where: string): ChatToolsModuleOptions {
   assertModuleOptions(options, where);
+  if (options.mcpServer !== undefined) {
+    throw new ChatToolsModuleError(`${where}: \`mcpServer\` cannot come from the factory, because routes are fixed before it runs; pass it to forRootAsync({ mcpServer, useFactory, ... }) itself.`);
+  }
   return options;
 }
 
-function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicModule['imports']> = []): DynamicModule {
+function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicModule['imports']>, mcpServer: ChatMcpServerOptions | undefined): DynamicModule {
+  const endpoint: Pick<DynamicModule, 'controllers' | 'providers'> =
+    mcpServer === undefined
+      ? { controllers: [], providers: [] }
+      : { controllers: [mcpServerController(mcpServer.path, mcpServer.guards)], providers: [{ provide: CHAT_MCP_SERVER_OPTIONS, useValue: mcpServer }, ChatMcpEndpoint] };
   return {
     module: ChatToolsModule,
     global: true,
     imports: [DiscoveryModule, ...imports],
-    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents],
+    controllers: endpoint.controllers!,
+    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents, ...endpoint.providers!],
     exports: [ChatAgents, CHAT_TOOLS_CLIENT],
   };
 }

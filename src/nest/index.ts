@@ -1,6 +1,7 @@
 /**
  * NestJS integration: `ChatToolsModule` discovers every provider whose class carries `@Toolset`, builds
- * agents from them (`ChatAgents`, `@InjectAgent`), and connects the MCP servers of its options on init.
+ * agents from them (`ChatAgents`, `@InjectAgent`), connects the MCP servers of its options on init, and
+ * with `mcpServer` serves toolsets to MCP clients from a route of the app.
  * Needs the optional peer dependencies `@nestjs/common` and `@nestjs/core`; the core entry never loads them.
  *
  * @packageDocumentation
@@ -16,6 +17,7 @@ export { ChatToolsModuleError } from './chat-tools-module.error.js';
 export type {
   ChatAgentDefaults,
   ChatMcpServerConfig,
+  ChatMcpServerOptions,
   ChatToolsModuleAsyncOptions,
   ChatToolsModuleOptions,
   ChatToolsOptionsFactory,

@@ -1,6 +1,6 @@
 import type { ChatAgentOptions } from './chat-agent-options.interface.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
-import type { ChatAgentDefaults, ChatToolsModuleOptions } from './chat-tools-options.interface.js';
+import type { ChatAgentDefaults, ChatMcpServerOptions, ChatToolsModuleOptions } from './chat-tools-options.interface.js';
 import { describeValue } from './describe-value.js';
 
 // Written as `satisfies Record<keyof ..., true>` so adding an option to the interfaces (or to
@@ -35,6 +35,7 @@ const MODULE_KEYS = {
   clientFactory: true,
   model: true,
   mcpServers: true,
+  mcpServer: true,
 } as const satisfies Record<keyof ChatToolsModuleOptions, true>;
 
 const AGENT_KEYS = {
@@ -76,6 +77,55 @@ export function assertModuleOptions(value: unknown, where: string): asserts valu
   const servers = options['mcpServers'];
   assertObjectList(servers, `${where}: \`mcpServers\``, 'McpToolset.connect configs ({ url } | { command } | { client })');
   (servers as readonly Record<string, unknown>[] | undefined)?.forEach((server, i) => assertStringList(server['tags'], `${where}: \`mcpServers[${i}].tags\``));
+  if (options['mcpServer'] !== undefined) assertMcpServerOptions(options['mcpServer'], `${where}: \`mcpServer\``);
+}
+
+const MCP_SERVER_KEYS = {
+  path: true,
+  tags: true,
+  toolsets: true,
+  name: true,
+  version: true,
+  instructions: true,
+  guards: true,
+  context: true,
+  allowedHosts: true,
+  allowedOrigins: true,
+  eventStore: true,
+  retryInterval: true,
+  sessionIdleTimeout: true,
+  onError: true,
+} as const satisfies Record<keyof ChatMcpServerOptions, true>;
+
+/**
+ * Checks `mcpServer` where it is given (the HTTP details, such as `allowedHosts`, are checked by
+ * `mcpHttpHandler` when the module initializes).
+ *
+ * @throws {ChatToolsModuleError} naming the first problem.
+ */
+export function assertMcpServerOptions(value: unknown, where: string): asserts value is ChatMcpServerOptions {
+  const options = asOptionsObject(value, where, "{ path: '/mcp', tags?, toolsets?, guards?, context?, ... }");
+  rejectUnknownKeys(options, MCP_SERVER_KEYS, where);
+  if (typeof options['path'] !== 'string' || options['path'] === '') {
+    throw new ChatToolsModuleError(`${where}: \`path\` must be the route of the MCP endpoint, such as '/mcp', got ${describeValue(options['path'])}.`);
+  }
+  assertStringList(options['tags'], `${where}: \`tags\``);
+  const toolsets = options['toolsets'];
+  if (toolsets !== undefined && !Array.isArray(toolsets)) {
+    throw new ChatToolsModuleError(`${where}: \`toolsets\` must be an array of @Toolset classes or instances, got ${describeValue(toolsets)}.`);
+  }
+  const guards = options['guards'];
+  if (guards !== undefined && (!Array.isArray(guards) || guards.some((guard) => typeof guard !== 'function' && (typeof guard !== 'object' || guard === null)))) {
+    throw new ChatToolsModuleError(`${where}: \`guards\` must be an array of guard classes or instances, got ${describeValue(guards)}.`);
+  }
+  for (const key of ['name', 'version', 'instructions'] as const) {
+    if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) {
+      throw new ChatToolsModuleError(`${where}: \`${key}\` must be a non-empty string, got ${describeValue(options[key])}.`);
+    }
+  }
+  if (options['context'] !== undefined && typeof options['context'] !== 'function') {
+    throw new ChatToolsModuleError(`${where}: \`context\` must be a function of the request, got ${describeValue(options['context'])}.`);
+  }
 }
 
 /**

@@ -30,6 +30,28 @@ export interface ToolOptions {
    * validated-to-be-JSON arguments and the run's context. Default `false`. See `RunState`.
    */
   needsApproval?: NeedsApproval;
+  /**
+   * Hints for clients about what the tool does, published by an MCP server (`createMcpServer`,
+   * `mcpHttpHandler`) as the tool's `annotations` (and `title`). Chat Completions tools do not use them.
+   */
+  annotations?: ToolAnnotations;
+}
+
+/**
+ * What a tool does, as hints for MCP clients (MCP's `ToolAnnotations`): clients may ask the user
+ * before a destructive call or run read-only ones freely. Hints, not guarantees.
+ */
+export interface ToolAnnotations {
+  /** A human-readable name for user interfaces. */
+  title?: string;
+  /** The tool changes nothing. */
+  readOnlyHint?: boolean;
+  /** The tool may delete or overwrite (meaningful when not read-only). */
+  destructiveHint?: boolean;
+  /** Calling it again with the same arguments has no further effect (meaningful when not read-only). */
+  idempotentHint?: boolean;
+  /** The tool reaches an open world (the web, other people), not a closed domain. */
+  openWorldHint?: boolean;
 }
 
 /** What `@Tool` records for one method. */

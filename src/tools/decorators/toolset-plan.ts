@@ -6,8 +6,8 @@ import type { JSONSchema } from '../schema/json-schema.js';
 import { jsonSchemaFromClass, schemaFromClass } from '../schema/schema-from-class.js';
 import { readToolRecords, readToolsetOptions } from './metadata-reader.js';
 import { snakeCase } from './snake-case.js';
-import type { ToolRecord } from './tool.decorator.js';
 import type { NeedsApproval } from '../tool.js';
+import type { ToolAnnotations, ToolRecord } from './tool.decorator.js';
 
 /** One tool of a `@Toolset` class, resolved from its records: everything but the instance. */
 export interface ToolPlan {
@@ -22,6 +22,8 @@ export interface ToolPlan {
   readonly timeout: number | undefined;
   /** From `@Tool({ needsApproval })`. */
   readonly needsApproval: NeedsApproval | undefined;
+  /** `@Tool({ annotations })`, for adapters that publish them (an MCP server). */
+  readonly annotations: Readonly<ToolAnnotations> | undefined;
   /** `ClassName.method`, for error messages. */
   readonly owner: string;
 }
@@ -97,6 +99,7 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
   if (needsApproval !== undefined && typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
     throw fail(`@Tool needsApproval must be true, false or a function (args, context) => boolean, got ${typeof needsApproval}.`);
   }
+  const annotations = checkedAnnotations(options.annotations, fail);
 
   const input = resolveInput(ctor, record, method, fail);
   const { output } = options;
@@ -125,8 +128,30 @@ function buildPlan(ctor: Function, record: ToolRecord, prefix: string | undefine
     },
     timeout: options.timeout,
     needsApproval,
+    annotations,
     owner,
   };
+}
+
+const ANNOTATION_TYPES: Record<keyof ToolAnnotations, 'string' | 'boolean'> = {
+  title: 'string',
+  readOnlyHint: 'boolean',
+  destructiveHint: 'boolean',
+  idempotentHint: 'boolean',
+  openWorldHint: 'boolean',
+};
+
+function checkedAnnotations(annotations: unknown, fail: (problem: string) => Error): Readonly<ToolAnnotations> | undefined {
+  if (annotations === undefined) return undefined;
+  if (typeof annotations !== 'object' || annotations === null || Array.isArray(annotations)) {
+    throw fail(`@Tool annotations must be an object such as { readOnlyHint: true }, got ${annotations === null ? 'null' : typeof annotations}.`);
+  }
+  for (const [key, value] of Object.entries(annotations)) {
+    const type = Object.hasOwn(ANNOTATION_TYPES, key) ? ANNOTATION_TYPES[key as keyof ToolAnnotations] : undefined;
+    if (type === undefined) throw fail(`@Tool annotations has an unknown key "${key}": use ${Object.keys(ANNOTATION_TYPES).join(', ')}.`);
+    if (value !== undefined && typeof value !== type) throw fail(`@Tool annotations.${key} must be a ${type}, got ${typeof value}.`);
+  }
+  return Object.freeze({ ...(annotations as ToolAnnotations) });
 }
 
 const NOT_DTO_TYPES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Promise, Symbol, Date, Map, Set]);

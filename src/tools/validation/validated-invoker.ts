@@ -4,6 +4,7 @@ import { invocationOptions } from '../invocation-options.js';
 import { dtoName } from '../schema/dto-errors.js';
 import { schemaFromClass } from '../schema/schema-from-class.js';
 import { argsFromToolCall, toToolResult, type ToolCall, type ToolInvoker } from '../tool.js';
+import type { ToolResult } from '../tool-result.js';
 import { TOOL_ARGUMENT_LIMITS } from './limits.js';
 import { validateDto } from './validate-dto.js';
 
@@ -28,21 +29,41 @@ const NO_ARGUMENTS = Object.freeze({});
  */
 export function createValidatedInvoker<C>(spec: ValidatedInvokerSpec): ToolInvoker<C> {
   return async (toolCall, context, options) => {
-    const { signal, iteration } = invocationOptions(options);
-    const args = await argumentsOfCall(spec, toolCall);
-    const toolContext: ToolContext<C> = { context, toolCall, signal, iteration };
-    return toToolResult(await spec.method.call(spec.instance, args, toolContext));
+    const { signal, iteration, reportProgress } = invocationOptions(options);
+    const args = parsedArguments(spec, toolCall);
+    const toolContext: ToolContext<C> = {
+      context,
+      toolCall,
+      signal,
+      iteration,
+      ...(reportProgress === undefined ? {} : { reportProgress: (progress: number, total?: number, message?: string) => reportProgress({ progress, total, message }) }),
+    };
+    return callToolMethod(spec, args, toolContext);
   };
 }
 
-async function argumentsOfCall(spec: ValidatedInvokerSpec, toolCall: ToolCall): Promise<object> {
+/**
+ * The one call path of a `@Tool` method, shared by the engine's validated invoker and the MCP
+ * server: validates the parsed arguments into the DTO (they never reach the method otherwise), calls
+ * the method with them and `toolContext`, and turns its return value into a `ToolResult` (strings
+ * and `ToolResult`s as they are, anything else as JSON). `args` may be changed (nulls of optional
+ * fields and unknown properties are removed): pass a copy you own.
+ *
+ * @throws {ToolArgumentsError} naming every failing field; whatever the method throws.
+ */
+export async function callToolMethod(spec: ValidatedInvokerSpec, args: unknown, toolContext: ToolContext<any>): Promise<ToolResult> {
+  const valid = await validArguments(spec.toolName, spec.input, args);
+  return toToolResult(await spec.method.call(spec.instance, valid, toolContext));
+}
+
+function parsedArguments(spec: ValidatedInvokerSpec, toolCall: ToolCall): unknown {
   const text = toolCall.function.arguments ?? '';
   if (text.length > TOOL_ARGUMENT_LIMITS.maxLength) {
     throw new ToolArgumentsError(spec.toolName, [
       { path: '', message: `too long: ${text.length} characters, the limit is ${TOOL_ARGUMENT_LIMITS.maxLength}; send smaller arguments` },
     ]);
   }
-  return validArguments(spec.toolName, spec.input, argsFromToolCall<unknown>(toolCall));
+  return argsFromToolCall<unknown>(toolCall);
 }
 
 /** Options of {@link validateToolArguments}. */
