@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { AgentOptions } from '../agent/agent.js';
 import type { RunSettings } from '../loop/options.js';
 import type { McpServerConfig } from '../mcp/config.js';
+import type { RunStateStore } from './run-state-store.js';
 
 /**
  * Agent options every agent of the module starts from; an agent's own options override them, except
@@ -34,6 +35,12 @@ export interface ChatToolsModuleOptions<C = any> extends ChatAgentDefaults<C> {
    * when this list is not empty.
    */
   mcpServers?: readonly ChatMcpServerConfig[];
+  /**
+   * Where `ChatRuns` keeps runs that wait for approval: a {@link RunStateStore} instance, or a class
+   * Nest instantiates with the module's injector (its dependencies must be global, or come from
+   * `forRootAsync`'s `imports`). Default: an `InMemoryRunStateStore` (one process, lost on restart).
+   */
+  runStateStore?: RunStateStore | Type<RunStateStore>;
 }
 
 /** A class that produces the module options, for `forRootAsync({ useClass })` / `({ useExisting })`. */

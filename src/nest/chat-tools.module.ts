@@ -4,12 +4,15 @@ import { getAgentToken } from './agent-token.js';
 import type { ChatAgentDefinition } from './chat-agent-options.interface.js';
 import { ChatAgents } from './chat-agents.service.js';
 import { ChatMcpServers } from './chat-mcp-servers.js';
+import { ChatRuns } from './chat-runs.service.js';
 import { chatToolsClientProvider } from './chat-tools-client.provider.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
 import type { ChatToolsModuleAsyncOptions, ChatToolsModuleOptions, ChatToolsOptionsFactory } from './chat-tools-options.interface.js';
 import { describeValue } from './describe-value.js';
 import { assertAgentOptions, assertModuleOptions } from './options-validation.js';
+import { RunStateStore } from './run-state-store.js';
+import { runStateStoreProvider } from './run-state-store.provider.js';
 import { ToolsetCatalog } from './toolset-catalog.js';
 import { ToolsetDiscovery } from './toolset-discovery.js';
 
@@ -122,7 +125,7 @@ function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicMo
     module: ChatToolsModule,
     global: true,
     imports: [DiscoveryModule, ...imports],
-    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents],
-    exports: [ChatAgents, CHAT_TOOLS_CLIENT],
+    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents, runStateStoreProvider, ChatRuns],
+    exports: [ChatAgents, CHAT_TOOLS_CLIENT, RunStateStore, ChatRuns],
   };
 }

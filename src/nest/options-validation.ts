@@ -35,6 +35,7 @@ const MODULE_KEYS = {
   clientFactory: true,
   model: true,
   mcpServers: true,
+  runStateStore: true,
 } as const satisfies Record<keyof ChatToolsModuleOptions, true>;
 
 const AGENT_KEYS = {
@@ -76,6 +77,18 @@ export function assertModuleOptions(value: unknown, where: string): asserts valu
   const servers = options['mcpServers'];
   assertObjectList(servers, `${where}: \`mcpServers\``, 'McpToolset.connect configs ({ url } | { command } | { client })');
   (servers as readonly Record<string, unknown>[] | undefined)?.forEach((server, i) => assertStringList(server['tags'], `${where}: \`mcpServers[${i}].tags\``));
+  assertRunStateStore(options['runStateStore'], where);
+}
+
+/** A store instance has the store's methods; a class is taken on trust (Nest instantiates it). */
+function assertRunStateStore(store: unknown, where: string): void {
+  if (store === undefined || typeof store === 'function') return;
+  const methods = store as Partial<Record<'load' | 'save', unknown>> | null;
+  if (typeof methods !== 'object' || methods === null || typeof methods.load !== 'function' || typeof methods.save !== 'function') {
+    throw new ChatToolsModuleError(
+      `${where}: \`runStateStore\` must be a RunStateStore (an object with load() and save(), e.g. new InMemoryRunStateStore()) or a class implementing it, got ${describeValue(store)}.`,
+    );
+  }
 }
 
 /**
