@@ -7,6 +7,7 @@ import { runStateSigningKey } from './chat/run-state-signing-key.js';
 import { ChatModel } from './model/chat-model.js';
 import { ModelModule } from './model/model.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { PageModule } from './page/page.module.js';
 
 /** Instructions of every agent of the app. */
 export const SUPPORT_INSTRUCTIONS =
@@ -29,6 +30,7 @@ export const SUPPORT_INSTRUCTIONS =
     }),
     OrdersModule,
     ChatModule,
+    PageModule,
   ],
 })
 export class AppModule {}
