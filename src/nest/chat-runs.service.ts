@@ -13,8 +13,8 @@ import { RunDecisionError } from './run-decision.error.js';
 import { applyDecisions, parseDecisions, type RunDecision } from './run-decisions.js';
 import { RunStateStore, type StoredRun, type StoredRunStatus } from './run-state-store.js';
 
-/** Options of {@link ChatRuns.start} and {@link ChatRuns.resume}: the agent's run options plus who runs it. */
-export interface ChatRunOptions<C = any> extends AgentRunOptions<C> {
+/** Who runs a run of {@link ChatRuns}. */
+export interface ChatRunOwner {
   /**
    * The id of the signed-in user. `start` records it as the run's owner; `resume` refuses decisions
    * from anyone else. `context` is the current request's, like any run's: on resume, the deciding
@@ -22,6 +22,12 @@ export interface ChatRunOptions<C = any> extends AgentRunOptions<C> {
    */
   owner: string;
 }
+
+/**
+ * Options of {@link ChatRuns.start} and {@link ChatRuns.resume}: the agent's run options plus
+ * `owner`; `context` is required once the agent's context type is known, as in `agent.run`.
+ */
+export type ChatRunOptions<C = any> = AgentRunOptions<C> & ChatRunOwner & (unknown extends C ? unknown : undefined extends C ? unknown : { context: C });
 
 /** A stored run this request follows: what the next save of its record needs. */
 interface FollowedRun {

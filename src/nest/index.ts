@@ -16,7 +16,7 @@ export { getAgentToken } from './agent-token.js';
 export { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 export { ChatToolsModuleError } from './chat-tools-module.error.js';
 export { ChatRuns } from './chat-runs.service.js';
-export type { ChatRunOptions } from './chat-runs.service.js';
+export type { ChatRunOptions, ChatRunOwner } from './chat-runs.service.js';
 export { RunStateStore } from './run-state-store.js';
 export type { StoredRun, StoredRunStatus } from './run-state-store.js';
 export { InMemoryRunStateStore } from './in-memory-run-state-store.js';

@@ -286,8 +286,16 @@ describe('nest: ChatRuns keeps runs that wait for approval in a RunStateStore', 
     expect(paid).to.deep.equal(['alice A1 40']);
   });
 
-  it('names a missing owner and a paused state passed to start()', async () => {
+  it('names a missing owner and a paused state passed to start(); owner and a typed context are required at compile time', async () => {
     await start();
+    if (Math.random() > 2) {
+      // @ts-expect-error the agent's context type is known: context is required
+      runs.start(agent, 'hi', { owner: 'alice' });
+      // @ts-expect-error owner is required
+      runs.start(agent, 'hi', { context: { userId: 'alice' } });
+      // @ts-expect-error the context is not a Caller
+      await runs.resume(agent, 'run', [{ callId: 'c', approve: true }], { owner: 'alice', context: { userId: 7 } });
+    }
     expect(() => runs.start(agent, 'hi', { context: { userId: 'x' } } as never)).to.throw(
       ChatToolsModuleError,
       'ChatRuns.start(): `owner` must be the id of the signed-in user (a non-empty string), got undefined.',
