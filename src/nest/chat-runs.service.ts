@@ -36,7 +36,7 @@ interface FollowedRun {
   /** The stored revision; `undefined` while nothing is stored (a new run that did not pause). */
   revision: string | undefined;
   decided: StoredRun['decided'];
-  /** The state to keep if the run fails: the last checkpoint. */
+  /** The run's latest checkpoint (a resumed run starts from its decided state). */
   checkpoint: RunStateJSON | undefined;
 }
 
@@ -128,13 +128,15 @@ export class ChatRuns {
     return this.follow((agent as Agent<any, O>).stream(state, runOptions), run);
   }
 
-  /** Passes the run's events through, keeping its stored record up to date before each terminal event is yielded. */
+  /** Passes the run's events through; a stored run's record is updated before each checkpoint and terminal event is yielded. */
   private async *follow(events: AsyncGenerator<LifecycleEvent, void, undefined>, run: FollowedRun): AsyncGenerator<LifecycleEvent, void, undefined> {
     let ended = false;
     try {
       for await (const event of events) {
         if (event.type === 'run.checkpoint') {
           run.checkpoint = event.state.toJSON();
+          // A stored run keeps its latest checkpoint, so a process that dies mid-run leaves a state that repeats nothing completed.
+          if (run.revision !== undefined) await this.saveOrThrow(run, 'running', run.checkpoint);
         } else if (event.type === 'run.interrupted') {
           ended = true;
           run.runId ??= event.state.runId;

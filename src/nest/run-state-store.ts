@@ -5,7 +5,7 @@ import type { RunStateJSON } from '../run/run-state.js';
  * - `waiting`: it was interrupted; its calls wait for a person's decisions.
  * - `running`: a request recorded decisions and resumed it; no other request may decide.
  * - `finished`: the resumed run completed; it takes no more decisions.
- * - `failed`: the resumed run failed (or its stream was closed early); `state` is its last checkpoint.
+ * - `failed`: the resumed run failed (or its stream was closed early); `state` is its latest checkpoint.
  */
 export type StoredRunStatus = 'waiting' | 'running' | 'finished' | 'failed';
 
@@ -21,9 +21,9 @@ export interface StoredRun {
   /** Who may decide the run's calls (the id of the user who started it). */
   owner: string;
   /**
-   * The run's state: the paused run (`waiting`), the decided state being resumed (`running`) or the
-   * last checkpoint (`failed`): resuming it repeats no completed model request or tool call. Absent
-   * once `finished`.
+   * The run's state: the paused run (`waiting`), or the latest checkpoint of a resumed run
+   * (`running`, starting with the decided state; `failed`): resuming it repeats no model request or
+   * tool call completed before it. Absent once `finished`.
    */
   state?: RunStateJSON;
   /** Every call decided so far in this run (across resumes), by call id. */

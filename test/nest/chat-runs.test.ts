@@ -109,12 +109,22 @@ describe('nest: ChatRuns keeps runs that wait for approval in a RunStateStore', 
     expect((store as InMemoryRunStateStore).size).to.equal(1);
   });
 
-  it('approve: the call runs once with the deciding user as context; the record ends finished and refuses late decisions', async () => {
+  it('approve: the call runs once with the deciding user as context; the record follows each checkpoint, ends finished and refuses late decisions', async () => {
     await start();
     const runId = await paused(['r1', 40]);
     server.enqueue(reply.text('Refunded.'));
-    const events = await collect(await runs.resume(agent, runId, [{ callId: 'r1', approve: true }], alice));
+    const events: LifecycleEvent[] = [];
+    const whileRunning: (StoredRun | undefined)[] = [];
+    for await (const event of await runs.resume(agent, runId, [{ callId: 'r1', approve: true }], alice)) {
+      events.push(event);
+      if (event.type === 'run.checkpoint') whileRunning.push(await store.load(runId));
+    }
     expect(events.at(-1)!.type).to.equal('run.completed');
+    // Saved before each checkpoint event is yielded: after the refund (next: model), after the answer (next: finished).
+    expect(whileRunning.map((record) => [record!.status, record!.state!.next])).to.deep.equal([
+      ['running', 'model'],
+      ['running', 'finished'],
+    ]);
     expect(paid).to.deep.equal(['alice A1 40']);
     const record = await store.load(runId);
     expect(record).to.include({ status: 'finished', owner: 'alice' });
