@@ -3,9 +3,11 @@ import { ChatToolsModule } from 'chat-cmpl-stream-handler/nest';
 import { AuditModule } from './audit/audit.module.js';
 import { ChatAuditLog } from './audit/chat-audit-log.js';
 import { ChatModule } from './chat/chat.module.js';
+import { runStateSigningKey } from './chat/run-state-signing-key.js';
 import { ChatModel } from './model/chat-model.js';
 import { ModelModule } from './model/model.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { PageModule } from './page/page.module.js';
 
 /** Instructions of every agent of the app. */
 export const SUPPORT_INSTRUCTIONS =
@@ -22,10 +24,13 @@ export const SUPPORT_INSTRUCTIONS =
         model: model.name,
         instructions: SUPPORT_INSTRUCTIONS,
         handlers: [audit],
+        // Paused runs (calls waiting for approval) are signed, and kept in the default in-memory RunStateStore.
+        signingKey: runStateSigningKey(),
       }),
     }),
     OrdersModule,
     ChatModule,
+    PageModule,
   ],
 })
 export class AppModule {}

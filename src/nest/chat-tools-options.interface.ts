@@ -5,6 +5,7 @@ import type { RunSettings } from '../loop/options.js';
 import type { McpServerConfig } from '../mcp/config.js';
 import type { McpHttpHandlerOptions } from '../mcp/server/http-handler.js';
 import type { ToolsetSelection } from './chat-agent-options.interface.js';
+import type { RunStateStore } from './run-state-store.js';
 
 /**
  * Agent options every agent of the module starts from; an agent's own options override them, except
@@ -43,6 +44,12 @@ export interface ChatToolsModuleOptions<C = any> extends ChatAgentDefaults<C> {
    * `forRootAsync({ mcpServer })` itself: routes are fixed before the factory runs.
    */
   mcpServer?: ChatMcpServerOptions<C>;
+  /**
+   * Where `ChatRuns` keeps runs that wait for approval: a {@link RunStateStore} instance, or a class
+   * Nest instantiates with the module's injector (its dependencies must be global, or come from
+   * `forRootAsync`'s `imports`). Default: an `InMemoryRunStateStore` (one process, lost on restart).
+   */
+  runStateStore?: RunStateStore | Type<RunStateStore>;
 }
 
 /**
@@ -66,6 +73,7 @@ export interface ChatMcpServerOptions<C = any>
    * guards ran. Default: `request.user`, as Passport-style guards set it.
    */
   context?: (request: any) => C | Promise<C>;
+
 }
 
 /** A class that produces the module options, for `forRootAsync({ useClass })` / `({ useExisting })`. */

@@ -5,6 +5,7 @@ import type { ChatAgentDefinition } from './chat-agent-options.interface.js';
 import { ChatAgents } from './chat-agents.service.js';
 import { CHAT_MCP_SERVER_OPTIONS, ChatMcpEndpoint } from './chat-mcp-endpoint.js';
 import { ChatMcpServers } from './chat-mcp-servers.js';
+import { ChatRuns } from './chat-runs.service.js';
 import { chatToolsClientProvider } from './chat-tools-client.provider.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
@@ -12,6 +13,8 @@ import type { ChatMcpServerOptions, ChatToolsModuleAsyncOptions, ChatToolsModule
 import { describeValue } from './describe-value.js';
 import { mcpServerController } from './mcp-server-controller.js';
 import { assertAgentOptions, assertMcpServerOptions, assertModuleOptions } from './options-validation.js';
+import { RunStateStore } from './run-state-store.js';
+import { runStateStoreProvider } from './run-state-store.provider.js';
 import { ToolsetCatalog } from './toolset-catalog.js';
 import { ToolsetDiscovery } from './toolset-discovery.js';
 
@@ -133,7 +136,17 @@ function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicMo
     global: true,
     imports: [DiscoveryModule, ...imports],
     controllers: endpoint.controllers!,
-    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents, ...endpoint.providers!],
-    exports: [ChatAgents, CHAT_TOOLS_CLIENT],
+    providers: [
+      ...optionsProviders,
+      chatToolsClientProvider,
+      ToolsetDiscovery,
+      ChatMcpServers,
+      ToolsetCatalog,
+      ChatAgents,
+      runStateStoreProvider,
+      ChatRuns,
+      ...endpoint.providers!,
+    ],
+    exports: [ChatAgents, CHAT_TOOLS_CLIENT, RunStateStore, ChatRuns],
   };
 }

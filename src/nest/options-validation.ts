@@ -36,6 +36,7 @@ const MODULE_KEYS = {
   model: true,
   mcpServers: true,
   mcpServer: true,
+  runStateStore: true,
 } as const satisfies Record<keyof ChatToolsModuleOptions, true>;
 
 const AGENT_KEYS = {
@@ -78,6 +79,7 @@ export function assertModuleOptions(value: unknown, where: string): asserts valu
   assertObjectList(servers, `${where}: \`mcpServers\``, 'McpToolset.connect configs ({ url } | { command } | { client })');
   (servers as readonly Record<string, unknown>[] | undefined)?.forEach((server, i) => assertStringList(server['tags'], `${where}: \`mcpServers[${i}].tags\``));
   if (options['mcpServer'] !== undefined) assertMcpServerOptions(options['mcpServer'], `${where}: \`mcpServer\``);
+  assertRunStateStore(options['runStateStore'], where);
 }
 
 const MCP_SERVER_KEYS = {
@@ -125,6 +127,17 @@ export function assertMcpServerOptions(value: unknown, where: string): asserts v
   }
   if (options['context'] !== undefined && typeof options['context'] !== 'function') {
     throw new ChatToolsModuleError(`${where}: \`context\` must be a function of the request, got ${describeValue(options['context'])}.`);
+  }
+}
+
+/** A store instance has the store's methods; a class is taken on trust (Nest instantiates it). */
+function assertRunStateStore(store: unknown, where: string): void {
+  if (store === undefined || typeof store === 'function') return;
+  const methods = store as Partial<Record<'load' | 'save', unknown>> | null;
+  if (typeof methods !== 'object' || methods === null || typeof methods.load !== 'function' || typeof methods.save !== 'function') {
+    throw new ChatToolsModuleError(
+      `${where}: \`runStateStore\` must be a RunStateStore (an object with load() and save(), e.g. new InMemoryRunStateStore()) or a class implementing it, got ${describeValue(store)}.`,
+    );
   }
 }
 

@@ -57,7 +57,7 @@ describe('nest: example app, POST /chat over HTTP (e2e)', () => {
     const first = server.bodies[0];
     expect(first.model).to.equal('gpt-e2e');
     expect(first.messages[0]).to.deep.equal({ role: 'system', content: SUPPORT_INSTRUCTIONS });
-    expect(first.tools.map((tool: any) => tool.function.name)).to.deep.equal(['orders__list_orders', 'orders__lookup_order', 'orders__cancel_order']);
+    expect(first.tools.map((tool: any) => tool.function.name)).to.deep.equal(['orders__list_orders', 'orders__lookup_order', 'orders__cancel_order', 'orders__refund_order']);
   });
 
   it("keeps customers apart: the request's user, not the model, decides whose orders a tool sees", async () => {

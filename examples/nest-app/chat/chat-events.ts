@@ -6,8 +6,18 @@ export type ChatStreamEvent =
   | { event: 'tool_call'; data: { id: string; name: string; arguments: string } }
   | { event: 'tool_result'; data: { id: string; name: string; content: string } }
   | { event: 'tool_failed'; data: { id: string; name: string; message: string } }
+  | { event: 'approval'; data: ApprovalRequest }
   | { event: 'done'; data: { content: string | null; usage: unknown } }
   | { event: 'error'; data: { message: string } };
+
+/**
+ * Calls that wait for the customer's decision. The run's state stays on the server; the client
+ * answers with `POST /chat/:runId/decisions`.
+ */
+export interface ApprovalRequest {
+  runId: string;
+  calls: { callId: string; toolName: string; arguments: unknown }[];
+}
 
 /** The client-facing event for an agent's lifecycle event, or `undefined` for events the client does not need. */
 export function toChatStreamEvent(event: LifecycleEvent): ChatStreamEvent | undefined {
@@ -25,6 +35,14 @@ export function toChatStreamEvent(event: LifecycleEvent): ChatStreamEvent | unde
       };
     case 'run.completed':
       return { event: 'done', data: { content: event.result.finalContent, usage: event.result.totalUsage } };
+    case 'run.interrupted':
+      return {
+        event: 'approval',
+        data: {
+          runId: event.state.runId,
+          calls: event.interruptions.map((call) => ({ callId: call.toolCall.id, toolName: call.toolName, arguments: call.arguments })),
+        },
+      };
     case 'run.failed':
       return { event: 'error', data: { message: errorMessage(event.error) } };
     default:

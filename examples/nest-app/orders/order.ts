@@ -3,5 +3,7 @@ export interface Order {
   id: string;
   customerId: string;
   item: string;
-  status: 'processing' | 'shipped' | 'cancelled';
+  /** What the customer paid, in cents. */
+  totalCents: number;
+  status: 'processing' | 'shipped' | 'cancelled' | 'refunded';
 }

@@ -2,15 +2,25 @@ import { Injectable } from '@nestjs/common';
 import type { Order } from './order.js';
 
 const SEED: readonly Order[] = [
-  { id: 'ord_1001', customerId: 'cus_7', item: 'Espresso machine', status: 'processing' },
-  { id: 'ord_1002', customerId: 'cus_7', item: 'Coffee grinder', status: 'shipped' },
-  { id: 'ord_2001', customerId: 'cus_9', item: 'Milk frother', status: 'processing' },
+  { id: 'ord_1001', customerId: 'cus_7', item: 'Espresso machine', totalCents: 49_900, status: 'processing' },
+  { id: 'ord_1002', customerId: 'cus_7', item: 'Coffee grinder', totalCents: 8_900, status: 'shipped' },
+  { id: 'ord_2001', customerId: 'cus_9', item: 'Milk frother', totalCents: 3_900, status: 'processing' },
 ];
+
+/** A refund paid out: the side effect a person must approve first. */
+export interface Refund {
+  orderId: string;
+  customerId: string;
+  amountCents: number;
+  reason: string;
+}
 
 /** The orders store (an in-memory table here; a TypeORM/Prisma repository in a real app). */
 @Injectable()
 export class OrdersRepository {
   private readonly orders = new Map<string, Order>(SEED.map((order) => [order.id, { ...order }]));
+  /** Every refund paid out, oldest first (a payment provider's ledger in a real app). */
+  readonly refunds: Refund[] = [];
 
   /** The customer's orders. */
   findByCustomer(customerId: string): Order[] {
@@ -29,5 +39,15 @@ export class OrdersRepository {
     if (!order) throw new Error(`No order ${id}.`);
     order.status = 'cancelled';
     return order;
+  }
+
+  /** Pays the order's total back and marks it refunded. */
+  refund(id: string, reason: string): Refund {
+    const order = this.orders.get(id);
+    if (!order) throw new Error(`No order ${id}.`);
+    order.status = 'refunded';
+    const refund = { orderId: id, customerId: order.customerId, amountCents: order.totalCents, reason };
+    this.refunds.push(refund);
+    return refund;
   }
 }

@@ -5,10 +5,13 @@ import { CancelOrder } from './cancel-order.dto.js';
 import { LookupOrder } from './lookup-order.dto.js';
 import type { Order } from './order.js';
 import { OrdersRepository } from './orders.repository.js';
+import { RefundOrder } from './refund-order.dto.js';
 
 /**
  * The orders tools the support agent may call. A singleton like any provider: who is asking comes
  * from the run's context (`ctx.context.userId`), so a customer only ever sees their own orders.
+ * `refund_order` pays money out, so it waits for the customer's approval (`needsApproval`): the run
+ * pauses, the chat page shows Approve / Reject, and it runs only once approved.
  */
 @Injectable()
 @Toolset({ prefix: 'orders', tags: ['support'], description: "The current customer's orders" })
@@ -33,4 +36,17 @@ export class OrdersTools {
     this.orders.cancel(order.id);
     return `Cancelled ${order.id} (${order.item}); reason: ${args.reason}${args.note ? `, note: ${args.note}` : ''}.`;
   }
+
+  @Tool({ description: 'Refund a shipped order of the current customer (the customer approves it before it runs)', needsApproval: true })
+  async refundOrder(args: RefundOrder, ctx: ToolContext<ChatSession>): Promise<string | ToolResult> {
+    const order = this.orders.findForCustomer(args.orderId, ctx.context.userId);
+    if (!order) return ToolResult.error(`No order ${args.orderId} for this customer.`);
+    if (order.status !== 'shipped') return ToolResult.error(`Order ${order.id} is ${order.status}; only shipped orders can be refunded.`);
+    const refund = this.orders.refund(order.id, args.reason);
+    return `Refunded ${formatCents(refund.amountCents)} for ${order.id} (${order.item}); reason: ${args.reason}.`;
+  }
+}
+
+function formatCents(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
 }
