@@ -1,12 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { expect } from 'chai';
 import { RunStateStore } from 'chat-cmpl-stream-handler/nest';
-import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { AppModule } from '../../examples/nest-app/app.module.js';
+import { reply, toolCall, type ScriptedChatServer } from 'chat-cmpl-stream-handler/testing';
 import { ChatAuditLog } from '../../examples/nest-app/audit/chat-audit-log.js';
-import { ChatModel } from '../../examples/nest-app/model/chat-model.js';
 import { OrdersRepository } from '../../examples/nest-app/orders/orders.repository.js';
+import { startExampleApp, type ExampleApp } from './fixtures/http-app.js';
 import { parseSse, postChat, postDecisions, tokensOf, type SseEvent } from './fixtures/sse.js';
 
 const REFUND_ARGS = { orderId: 'ord_1002', reason: 'damaged' };
@@ -15,21 +13,13 @@ describe('nest: example app, approval over HTTP (approval event, POST /chat/:run
   let server: ScriptedChatServer;
   let app: INestApplication;
   let url: string;
+  let example: ExampleApp;
 
   beforeEach(async () => {
-    server = await ScriptedChatServer.start();
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(ChatModel)
-      .useValue(new ChatModel(server.client(), 'gpt-e2e'))
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    example = await startExampleApp();
+    ({ app, url, model: server } = example);
   });
-  afterEach(async () => {
-    await app.close();
-    await server.close();
-  });
+  afterEach(async () => example.close());
 
   const refunds = () => app.get(OrdersRepository).refunds;
 

@@ -1,34 +1,25 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { request as httpRequest } from 'node:http';
 import { expect } from 'chai';
-import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { SUPPORT_INSTRUCTIONS, AppModule } from '../../examples/nest-app/app.module.js';
+import { reply, toolCall, type ScriptedChatServer } from 'chat-cmpl-stream-handler/testing';
+import { SUPPORT_INSTRUCTIONS } from '../../examples/nest-app/app.module.js';
 import { ChatAuditLog } from '../../examples/nest-app/audit/chat-audit-log.js';
-import { ChatModel } from '../../examples/nest-app/model/chat-model.js';
 import { OrdersRepository } from '../../examples/nest-app/orders/orders.repository.js';
 import { sleep } from '../support/helpers.js';
+import { startExampleApp, type ExampleApp } from './fixtures/http-app.js';
 import { parseSse, postChat, tokensOf } from './fixtures/sse.js';
 
 describe('nest: example app, POST /chat over HTTP (e2e)', () => {
   let server: ScriptedChatServer;
   let app: INestApplication;
   let url: string;
+  let example: ExampleApp;
 
   beforeEach(async () => {
-    server = await ScriptedChatServer.start();
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(ChatModel)
-      .useValue(new ChatModel(server.client(), 'gpt-e2e'))
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    example = await startExampleApp();
+    ({ app, url, model: server } = example);
   });
-  afterEach(async () => {
-    await app.close();
-    await server.close();
-  });
+  afterEach(async () => example.close());
 
   it("streams tool progress, tokens and a final done event; the signed-in user reaches the tool and the audit hook", async () => {
     const answer = 'Your espresso machine order ord_1001 is cancelled.';

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { Agent } from 'chat-cmpl-stream-handler';
 import { McpConnectionError, McpToolset } from 'chat-cmpl-stream-handler/mcp';
 import { ChatToolsModule, ChatToolsModuleError, type ChatToolsModuleOptions } from 'chat-cmpl-stream-handler/nest';
+import { listenOnLoopback } from './fixtures/http-app.js';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
 import { createDemoServer, newDemoLog } from '../mcp/fixtures/demo-server.js';
 import { startStreamableHttpServer } from '../mcp/fixtures/http-servers.js';
@@ -39,9 +40,9 @@ describe('nest: mcpServer serves toolsets from a route of the app', () => {
   async function startHttpApp(options: Partial<ChatToolsModuleOptions>, metadata: ModuleMetadata = {}): Promise<void> {
     const root = ChatToolsModule.forRoot({ client: chat.client(), model: TEST_MODEL, ...options });
     const moduleRef = await Test.createTestingModule({ ...metadata, imports: [root, WarehouseModule, BillingModule, ...(metadata.imports ?? [])] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = `${await app.getUrl()}/mcp`;
+    const listening = await listenOnLoopback(moduleRef);
+    app = listening.app;
+    url = `${listening.url}/mcp`;
   }
   async function connect(userId?: string): Promise<McpToolset> {
     const toolset = await McpToolset.connect({ url, label: 'app', ...(userId === undefined ? {} : { headers: { authorization: `Bearer ${userId}` } }) });
@@ -104,9 +105,9 @@ describe('nest: mcpServer serves toolsets from a route of the app', () => {
         WarehouseModule,
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = `${await app.getUrl()}/mcp`;
+    const listening = await listenOnLoopback(moduleRef);
+    app = listening.app;
+    url = `${listening.url}/mcp`;
     const toolset = await McpToolset.connect({ url, label: 'app' });
     opened.push(toolset);
     expect(tools(toolset)).to.deep.equal(['stock__check_stock']);
