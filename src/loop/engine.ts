@@ -11,6 +11,9 @@ import { requestCompletion } from './model-request.js';
 import type { StreamUntilUserInputOptions, WithContext } from './options.js';
 import { Run, type EventSink } from './run.js';
 import { planRun, type RunPlan } from './run-plan.js';
+import { refusedRepeatedCalls } from './repeated-calls.js';
+import { prepareModelStep } from './step-preparation.js';
+import { checkStopConditions, type RunStop } from './stop-conditions.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
 
 export type { EventSink } from './run.js';
@@ -34,24 +37,28 @@ export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOpt
     const plan = planRun(options, sink.streamEvents);
     run.usePlan(plan);
     await startHistory(run, plan);
+    let stopped: RunStop | undefined;
     for (let iteration = 0; ; iteration++) {
       run.throwIfAborted();
       run.enterIteration(iteration);
-      const tools = await plan.tools.resolve();
-      await run.deliver({ type: 'iteration.started', index: iteration, messages: run.messages.slice() });
-      const completion = await requestCompletion(run, plan, tools, iteration);
+      const step = await prepareModelStep(run, plan, iteration, await plan.tools.resolve());
+      await run.deliver({ type: 'iteration.started', index: iteration, messages: step.messages.slice() });
+      const { completion, model } = await requestCompletion(run, plan, step, iteration);
       const assistantMessage = run.recordCompletion(completion);
-      await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion });
+      await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion, model });
 
       const toolCalls = completion.choices[0]!.message.tool_calls ?? [];
       if (toolCalls.length === 0) break;
-      const outcome = await runToolCalls(run, plan, tools, toolCalls, iteration);
+      const outcome = await runToolCalls(run, plan, step.tools, toolCalls, iteration);
       run.recordToolResults(toolCalls.map((call) => call.id), outcome.contents);
       run.throwIfAborted();
       if (outcome.fatal) throw outcome.fatal.policy === 'abort' ? new ToolCallError(outcome.fatal.toolCall, outcome.fatal.error) : outcome.fatal.error;
+      stopped = await checkStopConditions(plan.loop.stopWhen, { iteration, assistantMessage, toolResults: outcome.results });
+      if (stopped) break;
       if (iteration + 1 >= plan.maxIterations) throw new MaxIterationsReached(plan.maxIterations);
     }
-    const result = run.result(await parseFinalAnswer(plan, run.completions.at(-1)!));
+    // A run stopped after tool results has no final answer to parse.
+    const result = run.result(stopped ? undefined : await parseFinalAnswer(plan, run.completions.at(-1)!), stopped?.finalToolResult);
     await run.deliver({ type: 'run.completed', result });
     return { result };
   } catch (thrown) {
@@ -131,6 +138,8 @@ async function runToolCalls<C, O>(
     fallbackInvoker: plan.options.fallbackInvoker,
     outputCallback: plan.options.toolCallOutputCallback,
     events,
+    refusals: refusedRepeatedCalls(run.messages, plan.loop.repeatedCallLimit),
+    maxOutputChars: plan.loop.maxToolOutputChars,
   }).finally(() => events.close());
   batch.catch(() => {});
   for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);

@@ -5,6 +5,7 @@ import type { StreamEventType } from '../run/stream-events.js';
 import { ToolCatalog } from '../tools/catalog.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
+import { loopControlProblems, planLoopControl, type LoopControlPlan } from './loop-control-plan.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
@@ -25,6 +26,8 @@ export interface RunPlan<C, O> {
   readonly yieldedStreamEvents: ReadonlySet<StreamEventType>;
   /** Stream events somebody (the sink or a hook) listens to: only these are built. */
   readonly wantedStreamEvents: ReadonlySet<StreamEventType>;
+  /** Stop conditions, the repeated-call limit, tool output limit, retries, timeouts and fallback models. */
+  readonly loop: LoopControlPlan;
 }
 
 /**
@@ -53,6 +56,7 @@ export function planRun<C, O>(options: StreamUntilUserInputOptions<C, O>, sinkTa
     responseFormat: options.outputType && !options.params?.response_format ? responseFormatFromClass(options.outputType) : undefined,
     yieldedStreamEvents: yielded,
     wantedStreamEvents: new Set(STREAM_EVENT_TYPES.filter((type) => yielded.has(type) || hooks.has(type))),
+    loop: planLoopControl(options),
   };
 }
 
@@ -102,5 +106,6 @@ function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
     if (!unknown) problems.push(`streamEvents must be true, false or an array of stream event types, got ${String(streamEvents)}.`);
     else if (unknown.length > 0) problems.push(`streamEvents names unknown stream event types (${unknown.join(', ')}); known: ${STREAM_EVENT_TYPES.join(', ')}.`);
   }
+  problems.push(...loopControlProblems(options));
   if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
 }

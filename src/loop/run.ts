@@ -7,6 +7,7 @@ import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { RunInfo } from '../run/run-info.js';
 import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 import { StreamResult } from '../run/stream-result.js';
+import type { ToolResult } from '../tools/tool-result.js';
 import { childController } from './abort.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
@@ -120,8 +121,8 @@ export class Run<C, O> {
   }
 
   /** The outcome of a run that completed. */
-  result(parsed?: O): StreamResult<O> {
-    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed);
+  result(parsed?: O, finalToolResult?: ToolResult): StreamResult<O> {
+    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed, finalToolResult);
   }
 
   /** Aborts whatever is still running with `reason` (no-op once aborted). */

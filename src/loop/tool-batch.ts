@@ -9,11 +9,16 @@ import type { EventQueue } from './event-queue.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
+import { RepeatedToolCallError } from './repeated-calls.js';
+import type { StepToolResult } from './stop-conditions.js';
+import { truncateToolOutput } from './tool-output-limit.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */
 export interface BatchOutcome {
   /** One tool message content per call, in the model's order. */
   readonly contents: string[];
+  /** Each call with its final result, in the model's order. */
+  readonly results: StepToolResult[];
   /** Set when the batch must end the run: the error to fail with. */
   readonly fatal?: { error: unknown; toolCall: ToolCall; policy: ToolErrorPolicy } | undefined;
 }
@@ -40,6 +45,10 @@ export interface BatchContext<C> {
   readonly fallbackInvoker: StreamUntilUserInputOptions<C>['fallbackInvoker'];
   readonly outputCallback: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
   readonly events: EventQueue<LifecycleEvent>;
+  /** Calls refused before they run (`repeatedCallLimit`), by index. */
+  readonly refusals?: readonly (Error | undefined)[] | undefined;
+  /** Longest tool message content (`maxToolOutputChars`). */
+  readonly maxOutputChars?: number | undefined;
 }
 
 /**
@@ -49,6 +58,7 @@ export interface BatchContext<C> {
  */
 export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolCall[], ctx: BatchContext<C>): Promise<BatchOutcome> {
   const contents: string[] = new Array(calls.length);
+  const results: StepToolResult[] = new Array(calls.length);
   // One listener on the run's signal per batch; each call (and each tool, a timeout, an MCP request)
   // then listens to the batch's signal, which lives only as long as the batch: no leak to warn about.
   const { controller, dispose } = childController(ctx.signal);
@@ -76,6 +86,8 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       });
     };
     try {
+      const refusal = ctx.refusals?.[index];
+      if (refusal) throw refusal;
       const invoker = resolveInvoker(toolCall, ctx);
       const output = await raceAbort(
         Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
@@ -105,6 +117,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
         }
       }
     }
+    if (ctx.maxOutputChars !== undefined) result = truncateToolOutput(result, ctx.maxOutputChars);
     const durationMs = performance.now() - started;
     if (failed) {
       ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error, result, durationMs });
@@ -115,6 +128,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
     contents[index] = result.content;
+    results[index] = { toolCall, result };
   };
 
   const worker = async (): Promise<void> => {
@@ -126,7 +140,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
   } finally {
     dispose();
   }
-  return { contents, fatal };
+  return { contents, results, fatal };
 }
 
 /** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */
@@ -164,6 +178,6 @@ async function applyOutputCallback<C>(toolCall: ToolCall, result: ToolResult, ct
 
 /** The tool message that tells the model a call failed: the error's message, never a stack. */
 export function toolErrorContent(toolName: string, error: unknown): string {
-  if (error instanceof ToolArgumentsError || error instanceof UnknownToolError) return error.message;
+  if (error instanceof ToolArgumentsError || error instanceof UnknownToolError || error instanceof RepeatedToolCallError) return error.message;
   return `Error: tool "${toolName}" failed: ${errorMessage(error)}`;
 }

@@ -15,6 +15,13 @@ const DEFAULT_KEYS = {
   fallbackInvoker: true,
   toolCallOutputCallback: true,
   requestOptions: true,
+  stopWhen: true,
+  prepareStep: true,
+  repeatedCallLimit: true,
+  streamTimeouts: true,
+  retry: true,
+  fallbackModels: true,
+  maxToolOutputChars: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */
