@@ -73,6 +73,8 @@ export class StreamWatchdog {
   /** `performance.now()` when the pending read began; -1 while no read is pending. */
   private waitingSince = -1;
   private streaming = false;
+  /** Set once the first chunk arrived and `idleMs` is given: only then is each read timed. */
+  private timingReads = false;
   private stopped = false;
 
   constructor(
@@ -90,7 +92,7 @@ export class StreamWatchdog {
 
   /** A read of the raw stream begins. */
   waiting(): void {
-    if (this.streaming) this.waitingSince = performance.now();
+    if (this.timingReads) this.waitingSince = performance.now();
   }
 
   /** A read of the raw stream returned (a chunk, or the end). */
@@ -100,7 +102,9 @@ export class StreamWatchdog {
     this.streaming = true;
     clearTimeout(this.firstChunkTimer);
     const { idleMs } = this.limits;
-    if (idleMs !== undefined) this.idleTimer = setTimeout(this.checkIdle, idleMs);
+    if (idleMs === undefined) return;
+    this.timingReads = true;
+    this.idleTimer = setTimeout(this.checkIdle, idleMs);
   }
 
   /** The attempt is over: no clock fires any more. */

@@ -261,6 +261,27 @@ describe('loop control: retries of failed model requests', () => {
     expect(server.pending).to.equal(1);
   });
 
+  it('does not retry a stream the run aborted mid-way', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('x'.repeat(200), { chunkSize: 1, delayMs: 10 }), reply.text('never')] });
+    const controller = new AbortController();
+    let deltas = 0;
+    const error = await rejectionOf(
+      streamUntilUserInput({
+        client: server.client(),
+        model: 'm',
+        messages: [user('x')],
+        signal: controller.signal,
+        retry: { backoffMs: 0 },
+        streamTimeouts: { idleMs: 5000, totalMs: 10_000 },
+        streamHandler: { onContentDelta: () => void (++deltas === 3 && controller.abort(new Error('stop'))) },
+      }),
+    );
+    expect(error).to.be.instanceOf(RunAbortedError);
+    await sleep(30);
+    expect(server.requests).to.have.length(1);
+    expect(server.requests[0]!.closedEarly).to.equal(true);
+  });
+
   it('serves a request with the fallback models once the retries fail, then starts the next request with the run model again', async () => {
     server = await ScriptedChatServer.start({
       script: [
