@@ -203,6 +203,7 @@ describe('loop control: retries of failed model requests', () => {
   for (const [status, label] of [
     [400, 'a 400'],
     [401, 'a 401'],
+    [403, 'a 403'],
     [404, 'a 404'],
     [422, 'a 422'],
   ] as const) {
