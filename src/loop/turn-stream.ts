@@ -77,6 +77,8 @@ export class TurnStream {
     try {
       await this.sdkStream.done();
     } catch (error) {
+      // A timeout that fires while a hook handles an event ends the turn only once the hook settled:
+      // the accumulator is waiting on the chunk source, which waits for the hook.
       throw this.failure ? this.failure.error : explainEmptyStream(error);
     } finally {
       this.watchdog?.stop();

@@ -97,6 +97,39 @@ describe('loop control: stream timeouts', () => {
     expect(result.messages).to.have.length(2);
   });
 
+  it('lets a hook that is still handling an event finish before the retry, so hooks of two attempts never overlap', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('slow answer', { chunkSize: 4 }), reply.text('fast answer', { chunkSize: 4 })] });
+    const log: string[] = [];
+    let active = 0;
+    let overlapped = false;
+    let slow = true;
+    const result = await streamUntilUserInput({
+      client: server.client(),
+      model: 'm',
+      messages: [user('x')],
+      streamTimeouts: { totalMs: 100 },
+      retry: { backoffMs: 0 },
+      streamHandler: {
+        onContentDelta: async (event: ContentDeltaEvent) => {
+          overlapped ||= active > 0;
+          active++;
+          log.push(event.delta);
+          if (slow) await sleep(300);
+          slow = false;
+          active--;
+        },
+        onStreamRetry: () => {
+          overlapped ||= active > 0;
+          log.push('<retry>');
+        },
+      },
+    });
+    expect(overlapped).to.equal(false);
+    expect(log[0]).to.equal('slow');
+    expect(log.slice(log.indexOf('<retry>') + 1).join('')).to.equal('fast answer');
+    expect(result.finalContent).to.equal('fast answer');
+  });
+
   it('leaves streams that keep within their limits alone', async () => {
     server = await ScriptedChatServer.start({ script: [reply.text('steady', { chunkSize: 1, delayMs: 30, firstChunkDelayMs: 50 })] });
     const result = await streamUntilUserInput({
