@@ -1,5 +1,5 @@
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { ChatCmplError } from '../errors/chat-cmpl-error.js';
+import { APIConnectionError, APIError, APIUserAbortError, causeChain, isStreamErrorEvent } from './openai-sdk.js';
 import { StreamTimeoutError } from './stream-timeouts.js';
 
 /** HTTP statuses worth sending the same request again for (the OpenAI SDK's own list). */
@@ -40,9 +40,8 @@ export function isRetryableRequestError(error: unknown): boolean {
   if (error instanceof APIError) {
     const verdict = shouldRetryHeader(error);
     if (verdict !== undefined) return verdict;
-    // An `error` event inside a 200 stream: the SDK throws APIError with no status.
-    if (error.status === undefined) return true;
-    return RETRYABLE_STATUSES.has(error.status) || error.status >= 500;
+    if (isStreamErrorEvent(error)) return true;
+    return error.status !== undefined && (RETRYABLE_STATUSES.has(error.status) || error.status >= 500);
   }
   // Our own errors (a hook's HookError, ModelResponseError) say what went wrong; whatever they wrap is not the connection.
   if (error instanceof ChatCmplError) return false;
@@ -78,11 +77,6 @@ function headersOf(error: unknown): { get(name: string): string | null } | undef
 }
 
 function brokeConnection(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 8; cause = (cause as { cause?: unknown }).cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-    // undici's own word for a body that ended early; its cause carries the code when it has one.
-    if (cause instanceof TypeError && cause.message === 'terminated') return true;
-  }
-  return false;
+  // undici's own word for a body that ended early is "terminated"; its cause carries the code when it has one.
+  return causeChain(error).some(({ code, message, isTypeError }) => (typeof code === 'string' && CONNECTION_CODES.has(code)) || (isTypeError && message === 'terminated'));
 }
