@@ -5,6 +5,6 @@ export const HOOK_METHOD_NAMES = [
   'onEvent', 'onChunk', 'onContentDelta', 'onContentDone', 'onRefusalDelta', 'onRefusalDone',
   'onToolCallsFunctionArgumentsDelta', 'onToolCallsFunctionArgumentsDone', 'onLogprobsContentDelta',
   'onLogprobsContentDone', 'onLogprobsRefusalDelta', 'onLogprobsRefusalDone', 'onReasoningDelta', 'onReasoningDone',
-  'onIterationStarted', 'onIterationCompleted', 'onToolCallStarted', 'onToolCallCompleted', 'onToolCallFailed',
+  'onIterationStarted', 'onIterationCompleted', 'onStreamRetry', 'onToolCallStarted', 'onToolCallCompleted', 'onToolCallFailed',
   'onRunCompleted', 'onRunFailed',
 ] as const;

@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, streamUntilUserInputEvents, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
 import { runSchemaBuildBench } from './schema-build.js';
+import { runLoopControlBench } from './loop-control.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
 /** `BENCH_ONLY=text,loop` runs only those sections. */
@@ -141,6 +142,7 @@ async function main() {
 
   child.send({ stop: true });
   await runSchemaBuildBench(REPEATS);
+  if (wanted('loopcontrol')) await runLoopControlBench(REPEATS);
 }
 
 async function measure(

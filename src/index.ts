@@ -9,7 +9,16 @@ import 'reflect-metadata';
 export { streamUntilUserInputEvents } from './loop/engine.js';
 export { streamUntilUserInput } from './loop/stream-until-user-input.js';
 export { StreamResult } from './run/stream-result.js';
-export { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY, EVENT_BUFFER_SIZE } from './loop/defaults.js';
+export {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_TOOL_ERROR_POLICY,
+  EVENT_BUFFER_SIZE,
+  DEFAULT_REPEATED_CALL_LIMIT,
+  DEFAULT_RETRY_ATTEMPTS,
+  DEFAULT_RETRY_BACKOFF_MS,
+  MAX_RETRY_BACKOFF_MS,
+  MAX_RETRY_AFTER_MS,
+} from './loop/defaults.js';
 export type {
   RunSettings,
   RunOptions,
@@ -23,6 +32,13 @@ export type {
   Instructions,
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/openai-sdk.js';
+export { stopAfterTool, stopAfterIterations } from './loop/stop-conditions.js';
+export type { StopCondition, StopStep, StepToolResult } from './loop/stop-conditions.js';
+export type { PrepareStep, PrepareStepInput, StepChanges } from './loop/step-preparation.js';
+export { RepeatedToolCallError } from './loop/repeated-calls.js';
+export { StreamTimeoutError } from './loop/stream-timeouts.js';
+export type { StreamTimeouts, StreamTimeoutKind } from './loop/stream-timeouts.js';
+export type { RetryOptions } from './loop/request-retries.js';
 export { ChatCmplError } from './errors/chat-cmpl-error.js';
 export { RunState, RUN_STATE_VERSION, DEFAULT_REJECTION_MESSAGE } from './run/run-state.js';
 export type { Interruption, RunStateJSON, RunStateOptions, ToolCallDecision, SigningKey, PendingCallJSON } from './run/run-state.js';

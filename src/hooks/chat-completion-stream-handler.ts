@@ -5,6 +5,7 @@ import type {
   RunCheckpointEvent,
   RunFailedEvent,
   RunInterruptedEvent,
+  StreamRetryEvent,
   ToolCallCompletedEvent,
   ToolCallFailedEvent,
   ToolCallProgressEvent,
@@ -78,6 +79,11 @@ export class ChatCompletionStreamHandler<C = any> {
   async onIterationStarted(event: IterationStartedEvent, run: RunInfo<C>): Promise<void> {}
   /** A model answer is complete. */
   async onIterationCompleted(event: IterationCompletedEvent, run: RunInfo<C>): Promise<void> {}
+  /**
+   * A failed model request is sent again (`retry`, `fallbackModels`). The stream events of the failed
+   * attempt already reached the hooks: drop what you built from them; the new attempt starts from scratch.
+   */
+  async onStreamRetry(event: StreamRetryEvent, run: RunInfo<C>): Promise<void> {}
   /** A tool call is about to run. */
   async onToolCallStarted(event: ToolCallStartedEvent, run: RunInfo<C>): Promise<void> {}
   /** A tool call returned. */

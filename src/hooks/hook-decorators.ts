@@ -54,6 +54,8 @@ export const OnReasoningDone = (): MethodDecorator => OnStreamHook('reasoning.do
 export const OnIterationStarted = (): MethodDecorator => OnStreamHook('iteration.started');
 /** A model answer is complete. */
 export const OnIterationCompleted = (): MethodDecorator => OnStreamHook('iteration.completed');
+/** A failed model request is sent again (`retry`, `fallbackModels`): drop what the failed attempt's stream events built. */
+export const OnStreamRetry = (): MethodDecorator => OnStreamHook('stream.retry');
 /** A tool call is about to run. */
 export const OnToolCallStarted = (): MethodDecorator => OnStreamHook('tool_call.started');
 /** A tool call returned. */

@@ -3,6 +3,7 @@ import { MaxIterationsReached, ModelResponseError, ToolCallError } from '../run/
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamResult } from '../run/stream-result.js';
 import type { RunStateJSON } from '../run/run-state.js';
+import type { MergedTools } from '../tools/catalog.js';
 import { parseOutput } from '../tools/validation/parse-output.js';
 import { EVENT_BUFFER_SIZE } from './defaults.js';
 import { EventQueue } from './event-queue.js';
@@ -11,6 +12,8 @@ import { requestCompletion } from './model-request.js';
 import type { RunOptions, StreamUntilUserInputOptions, WithContext } from './options.js';
 import { Run, type EventSink } from './run.js';
 import { planRun, type RunPlan } from './run-plan.js';
+import { prepareModelStep } from './step-preparation.js';
+import { checkStopConditions, type RunStop } from './stop-conditions.js';
 import { fingerprintsFor, newPending, runToolStep, type PendingCalls } from './tool-step.js';
 
 export type { EventSink } from './run.js';
@@ -21,9 +24,16 @@ export type RunOutcome<O = unknown> =
   | { readonly error: unknown; readonly result?: undefined };
 
 /** Where a run stands between steps: what it does next, for which model request. */
-type Step =
+type Step<C = any> =
   | { readonly next: 'model'; readonly iteration: number }
-  | { readonly next: 'tools'; readonly iteration: number; readonly pending: PendingCalls; readonly fingerprints?: RunStateJSON['tools'] | undefined }
+  | {
+      readonly next: 'tools';
+      readonly iteration: number;
+      readonly pending: PendingCalls;
+      readonly fingerprints?: RunStateJSON['tools'] | undefined;
+      /** The tools the turn's request offered (absent on resume). */
+      readonly offered?: MergedTools<C> | undefined;
+    }
   | { readonly next: 'finished'; readonly iteration: number };
 
 /**
@@ -41,6 +51,7 @@ export async function runEngine<C, O = unknown>(options: RunOptions<C, O>, sink:
     const plan = planRun(options, sink.streamEvents);
     run.usePlan(plan);
     let step = await startRun(run, plan);
+    let stopped: RunStop | undefined;
     while (step.next !== 'finished') {
       if (step.next === 'model') {
         step = await modelTurn(run, plan, step.iteration);
@@ -49,15 +60,20 @@ export async function runEngine<C, O = unknown>(options: RunOptions<C, O>, sink:
       }
       run.throwIfAborted();
       run.enterIteration(step.iteration);
-      const tools = await plan.tools.resolve();
+      // The tools this turn's request offered (prepareStep may have narrowed them); on resume, all of them.
+      const tools = step.offered ?? (await plan.tools.resolve());
       const outcome = await runToolStep(run, plan, tools, step.pending, step.fingerprints, step.iteration);
       run.throwIfAborted();
       if (outcome.fatal) throw outcome.fatal.policy === 'abort' ? new ToolCallError(outcome.fatal.toolCall, outcome.fatal.error) : outcome.fatal.error;
       if (outcome.kind === 'interrupted') return { result: await interrupt(run, plan, step.iteration, outcome.pending, fingerprintsFor(run, outcome.pending, tools)) };
-      step = { next: 'model', iteration: step.iteration + 1 };
+      const iteration = step.iteration;
+      step = { next: 'model', iteration: iteration + 1 };
       await checkpoint(run, plan, step, 'tools');
+      stopped = await checkStopConditions(plan.loop.stopWhen, { iteration, assistantMessage: outcome.assistantMessage, toolResults: outcome.results });
+      if (stopped) break;
     }
-    const result = run.result(await parseFinalAnswer(plan, run.completions.at(-1)!));
+    // A run stopped after tool results has no final answer to parse.
+    const result = run.result(stopped ? undefined : await parseFinalAnswer(plan, run.completions.at(-1)!), stopped?.finalToolResult);
     await run.deliver({ type: 'run.completed', result });
     return { result };
   } catch (thrown) {
@@ -127,18 +143,21 @@ async function startRun<C, O>(run: Run<C, O>, plan: RunPlan<C, O>): Promise<Step
   return { next: 'model', iteration: 0 };
 }
 
-/** Model request `iteration`: sent, streamed through the hooks, recorded. */
+/**
+ * Model request `iteration`: prepared (`prepareStep`), sent (retried and timed as the run says),
+ * streamed through the hooks, recorded.
+ */
 async function modelTurn<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, iteration: number): Promise<Step> {
   if (iteration >= plan.maxIterations) throw new MaxIterationsReached(plan.maxIterations);
   run.throwIfAborted();
   run.enterIteration(iteration);
-  const tools = await plan.tools.resolve();
-  await run.deliver({ type: 'iteration.started', index: iteration, messages: run.messages.slice() });
-  const completion = await requestCompletion(run, plan, tools, iteration);
+  const step = await prepareModelStep(run, plan, iteration, await plan.tools.resolve());
+  await run.deliver({ type: 'iteration.started', index: iteration, messages: step.messages.slice() });
+  const { completion, model } = await requestCompletion(run, plan, step, iteration);
   const assistantMessage = run.recordCompletion(completion);
-  await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion });
+  await run.deliver({ type: 'iteration.completed', index: iteration, usage: completion.usage ?? null, assistantMessage, completion, model });
   const toolCalls = completion.choices[0]!.message.tool_calls ?? [];
-  return toolCalls.length === 0 ? { next: 'finished', iteration } : { next: 'tools', iteration, pending: newPending(toolCalls) };
+  return toolCalls.length === 0 ? { next: 'finished', iteration } : { next: 'tools', iteration, pending: newPending(toolCalls), offered: step.tools };
 }
 
 /** `run.checkpoint` with the run's state, when anybody listens. */
@@ -154,7 +173,7 @@ async function checkpoint<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, step: Step,
 async function interrupt<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, iteration: number, pending: PendingCalls, fingerprints: RunStateJSON['tools']): Promise<StreamResult<O>> {
   const state = run.snapshot('tools', iteration, pending, fingerprints, plan.options.signingKey);
   const interruptions = state.undecided;
-  const result = run.result(undefined, { state, interruptions });
+  const result = run.result(undefined, undefined, { state, interruptions });
   await run.deliver({ type: 'run.interrupted', state, interruptions, result });
   return result;
 }

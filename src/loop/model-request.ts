@@ -1,25 +1,48 @@
 import type { ChatCompletion, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { ModelResponseError } from '../run/errors.js';
-import type { MergedTools } from '../tools/catalog.js';
 import { raceAbort } from './abort.js';
+import type { ModelRequestOptions } from './openai-sdk.js';
+import { withRetries, type ModelAnswer } from './request-retries.js';
 import type { Run } from './run.js';
 import type { RunPlan } from './run-plan.js';
+import type { ModelStep } from './step-preparation.js';
+import type { StreamTimeouts } from './stream-timeouts.js';
 import { TurnStream } from './turn-stream.js';
 
+export type { ModelAnswer } from './request-retries.js';
+
 /**
- * Sends request `iteration` of a run with its history and tools, streams the answer through the
- * hooks, and returns the accumulated completion.
+ * Sends request `iteration` of a run as `step` says (model, params, messages, tools), streams the
+ * answer through the hooks, and returns the accumulated completion with the model that gave it. With
+ * `retry`, `streamTimeouts` or `fallbackModels` a failed attempt is sent again (see {@link withRetries}).
  *
- * @throws what the request or stream failed with, `HookError`, the abort reason, or
- *   `ModelResponseError` for an answer without choices.
+ * @throws what the request or stream failed with, `HookError`, `StreamTimeoutError`, the abort reason,
+ *   or `ModelResponseError` for an answer without choices.
  */
-export async function requestCompletion<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: MergedTools<C>, iteration: number): Promise<ChatCompletion> {
-  const { client, requestOptions } = plan.options;
-  const turn = new TurnStream(client, requestBody(plan, run, tools), run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration));
+export async function requestCompletion<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, step: ModelStep<C>, iteration: number): Promise<ModelAnswer> {
+  const policy = plan.loop.resilience;
+  if (!policy) return { completion: await sendRequest(run, plan, step, step.model, iteration, plan.options.requestOptions, undefined), model: step.model };
+  return withRetries(run, iteration, step.model, policy, (model) => sendRequest(run, plan, step, model, iteration, policy.requestOptions, policy.timeouts));
+}
+
+/** One attempt: a fresh stream and accumulator, so a failed attempt leaves nothing behind. */
+async function sendRequest<C, O>(
+  run: Run<C, O>,
+  plan: RunPlan<C, O>,
+  step: ModelStep<C>,
+  model: string,
+  iteration: number,
+  requestOptions: ModelRequestOptions | undefined,
+  timeouts: StreamTimeouts | undefined,
+): Promise<ChatCompletion> {
+  const body = requestBody(plan, step, model);
+  const turn = new TurnStream(plan.options.client, body, run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration), timeouts);
   try {
     // Raced with the signal: a hook that ignores it must not hold an aborted run.
     const completion = await raceAbort(turn.completion(), run.signal);
     if (!completion.choices[0]) throw new ModelResponseError(`The model's response to request ${iteration + 1} has no choices.`);
+    // Some providers send no model name in their chunks; the completion still says which model answered.
+    if (!completion.model) completion.model = model;
     return completion;
   } catch (error) {
     turn.abort();
@@ -27,12 +50,12 @@ export async function requestCompletion<C, O>(run: Run<C, O>, plan: RunPlan<C, O
   }
 }
 
-function requestBody<C, O>(plan: RunPlan<C, O>, run: Run<C, O>, tools: MergedTools<C>): ChatCompletionCreateParamsStreaming {
-  const params = (plan.options.params ?? {}) as Record<string, unknown>;
-  const body: Record<string, unknown> = { ...params, model: plan.options.model, messages: run.messages, stream: true };
-  if (plan.responseFormat) body['response_format'] = plan.responseFormat;
+function requestBody<C, O>(plan: RunPlan<C, O>, step: ModelStep<C>, model: string): ChatCompletionCreateParamsStreaming {
+  const params = (step.params ?? {}) as Record<string, unknown>;
+  const body: Record<string, unknown> = { ...params, model, messages: step.messages, stream: true };
+  if (plan.responseFormat && !('response_format' in params)) body['response_format'] = plan.responseFormat;
   if (!('stream_options' in params)) body['stream_options'] = { include_usage: true };
-  if (tools.tools.length > 0) body['tools'] = tools.tools;
+  if (step.tools.tools.length > 0) body['tools'] = step.tools.tools;
   else delete body['tools'];
   return body as unknown as ChatCompletionCreateParamsStreaming;
 }

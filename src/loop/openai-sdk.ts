@@ -17,6 +17,9 @@ import type OpenAI from 'openai';
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 // Assumption: the SDK's own checks for `zodResponseFormat(...)` / `zodFunction(...)` objects (in 6.x and 7.x).
 import { isAutoParsableResponseFormat, isAutoParsableTool } from 'openai/lib/parser';
+// Assumption: the SDK's error classes come from `openai/core/error` (exported in 6.x and 7.x), the
+// module its client throws them from; importing it does not load the whole client.
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai/core/error';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 
@@ -66,6 +69,30 @@ export function accumulatorParams(body: ChatCompletionCreateParamsStreaming): Ch
   const parseableTools = body.tools?.filter((tool) => isAutoParsableTool(tool));
   if (parseableTools && parseableTools.length > 0) params.tools = parseableTools;
   return params;
+}
+
+export { APIConnectionError, APIError, APIUserAbortError };
+
+/**
+ * Assumption: an `error` event in the middle of a 200 stream (`data: {"error": {...}}`) makes the SDK
+ * throw an `APIError` without a `status` (HTTP errors have one; connection and abort errors are their
+ * own subclasses).
+ */
+export function isStreamErrorEvent(error: unknown): boolean {
+  return error instanceof APIError && error.status === undefined && !(error instanceof APIConnectionError) && !(error instanceof APIUserAbortError);
+}
+
+/**
+ * Assumption: a connection cut in the middle of a stream surfaces as the SDK's `OpenAIError` wrapping
+ * undici's `TypeError("terminated")`, whose `cause` is a `SocketError` with code `UND_ERR_SOCKET`.
+ * Returns the error codes and messages along the `cause` chain, for the caller to recognise.
+ */
+export function causeChain(error: unknown, depth = 8): { code: unknown; message: unknown; isTypeError: boolean }[] {
+  const chain: { code: unknown; message: unknown; isTypeError: boolean }[] = [];
+  for (let cause = error; cause && typeof cause === 'object' && chain.length < depth; cause = (cause as { cause?: unknown }).cause) {
+    chain.push({ code: (cause as { code?: unknown }).code, message: (cause as { message?: unknown }).message, isTypeError: cause instanceof TypeError });
+  }
+  return chain;
 }
 
 /**

@@ -6,10 +6,20 @@ import type {
 import type { ToolEntry, ToolInvokers } from '../tools/catalog.js';
 import type { RunState, RunStateJSON, SigningKey } from '../run/run-state.js';
 import type { StreamEventType } from '../run/stream-events.js';
-import type { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
+import type {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_REPEATED_CALL_LIMIT,
+  DEFAULT_RETRY_ATTEMPTS,
+  DEFAULT_RETRY_BACKOFF_MS,
+  DEFAULT_TOOL_ERROR_POLICY,
+} from './defaults.js';
 import type { ToolCall, ToolInvoker } from '../tools/tool.js';
 import type { ToolResult } from '../tools/tool-result.js';
 import type { ModelRequestOptions } from './openai-sdk.js';
+import type { RetryOptions } from './request-retries.js';
+import type { PrepareStep } from './step-preparation.js';
+import type { StopCondition } from './stop-conditions.js';
+import type { StreamTimeouts } from './stream-timeouts.js';
 
 /** What to do when a tool call throws, times out, has invalid arguments or names an unknown tool. */
 export type ToolErrorPolicy = 'emit' | 'raise' | 'abort';
@@ -104,6 +114,55 @@ export interface RunSettings<C = any, O = unknown> {
    * state travels through a client. Keep it on the server.
    */
   signingKey?: SigningKey;
+  /**
+   * Ends the run as completed after a step's tool results, without another model request, when any
+   * condition holds: `stopAfterTool(name)` (its result becomes `result.finalToolResult`),
+   * `stopAfterIterations(n)`, or your own `(step) => boolean`. A stopped run has no `parsed` output.
+   * @defaultValue none: the run ends when the model answers without tool calls
+   */
+  stopWhen?: StopCondition | readonly StopCondition[];
+  /**
+   * Called before every model request with `{ iteration, messages, context, model, toolNames }`;
+   * returns `{ model?, params?, messages?, toolNames? }` to change that request alone (the run's
+   * history is not changed), or nothing.
+   */
+  prepareStep?: PrepareStep<C>;
+  /**
+   * The Nth call in a row of one tool with identical arguments (compared as JSON) is refused with
+   * `RepeatedToolCallError`: the model is told why and `tool_call.failed` is emitted, so a model stuck
+   * in a loop stops burning requests. `Infinity` turns the check off.
+   * @defaultValue {@link DEFAULT_REPEATED_CALL_LIMIT} (3: the third identical call in a row is refused)
+   */
+  repeatedCallLimit?: number;
+  /**
+   * Client-side limits on each model stream: `firstChunkMs` (request sent → first chunk), `idleMs`
+   * (between chunks), `totalMs` (one attempt). When one fires the request is aborted and the attempt
+   * fails with `StreamTimeoutError`, which `retry` sends again.
+   * @defaultValue none (only the client's own `timeout`)
+   */
+  streamTimeouts?: StreamTimeouts;
+  /**
+   * Sends a model request again when it fails before or during its stream (connection error, HTTP
+   * 408/409/429/5xx, a provider error event mid-stream, a stream timeout), after `backoffMs` or the
+   * provider's `retry-after`. Hooks get `stream.retry` before the new attempt; nothing of a failed
+   * attempt reaches the history or the result. With `retry` set, requests are sent with the SDK's
+   * own `maxRetries: 0` (unless `requestOptions.maxRetries` is given), so `attempts` counts every try.
+   * @defaultValue off; `retry: {}` means `attempts` {@link DEFAULT_RETRY_ATTEMPTS} (2) and `backoffMs` {@link DEFAULT_RETRY_BACKOFF_MS} (500)
+   */
+  retry?: RetryOptions;
+  /**
+   * Models that serve a request, in order, when it still fails with a retryable error after the
+   * retries of the previous model (each model gets `retry.attempts` retries). Each request starts with
+   * the run's model again; `iteration.completed` says which model answered.
+   * @defaultValue none
+   */
+  fallbackModels?: readonly string[];
+  /**
+   * Tool outputs longer than this keep their first `maxToolOutputChars` characters, followed by a note
+   * of how much was cut; applied after `toolCallOutputCallback`, to what the model and events get.
+   * @defaultValue none (no limit)
+   */
+  maxToolOutputChars?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import { ToolCatalog } from '../tools/catalog.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
 import { resumableState, type RunStateJSON } from '../run/run-state.js';
+import { loopControlProblems, planLoopControl, type LoopControlPlan } from './loop-control-plan.js';
 import type { RunOptions, StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
@@ -29,6 +30,8 @@ export interface RunPlan<C, O> {
   readonly yieldedStreamEvents: ReadonlySet<StreamEventType>;
   /** Stream events somebody (the sink or a hook) listens to: only these are built. */
   readonly wantedStreamEvents: ReadonlySet<StreamEventType>;
+  /** Stop conditions, the repeated-call limit, tool output limit, retries, timeouts and fallback models. */
+  readonly loop: LoopControlPlan;
 }
 
 /**
@@ -59,6 +62,7 @@ export function planRun<C, O>(options: RunOptions<C, O>, sinkTakesStreamEvents: 
     responseFormat: options.outputType && !options.params?.response_format ? responseFormatFromClass(options.outputType) : undefined,
     yieldedStreamEvents: yielded,
     wantedStreamEvents: new Set(STREAM_EVENT_TYPES.filter((type) => yielded.has(type) || hooks.has(type))),
+    loop: planLoopControl(options),
   };
 }
 
@@ -117,5 +121,6 @@ function checkOptions(options: RunOptions<any, any>): void {
     if (!unknown) problems.push(`streamEvents must be true, false or an array of stream event types, got ${String(streamEvents)}.`);
     else if (unknown.length > 0) problems.push(`streamEvents names unknown stream event types (${unknown.join(', ')}); known: ${STREAM_EVENT_TYPES.join(', ')}.`);
   }
+  problems.push(...loopControlProblems(options));
   if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
 }

@@ -8,6 +8,7 @@ import type { RunInfo } from '../run/run-info.js';
 import { RUN_STATE_VERSION, RunState, type Interruption, type RunStateJSON, type SigningKey } from '../run/run-state.js';
 import type { StreamEvent, StreamEventType } from '../run/stream-events.js';
 import { StreamResult } from '../run/stream-result.js';
+import type { ToolResult } from '../tools/tool-result.js';
 import { childController } from './abort.js';
 import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
@@ -163,9 +164,9 @@ export class Run<C, O> {
     callIds.forEach((id, index) => this.messages.push(toolMessage(id, contents[index]!)));
   }
 
-  /** The outcome of a run that completed, or (with `pause`) that was interrupted. */
-  result(parsed?: O, pause?: { state: RunState; interruptions: readonly Interruption[] }): StreamResult<O> {
-    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed, pause);
+  /** The outcome of a run that completed (after a stop condition: with its final tool result), or (with `pause`) that was interrupted. */
+  result(parsed?: O, finalToolResult?: ToolResult, pause?: { state: RunState; interruptions: readonly Interruption[] }): StreamResult<O> {
+    return new StreamResult<O>(this.messages, this.usages, this.completions, parsed, finalToolResult, pause);
   }
 
   /** Aborts whatever is still running with `reason` (no-op once aborted). */

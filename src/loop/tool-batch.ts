@@ -9,6 +9,9 @@ import type { EventQueue } from './event-queue.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
+import { RepeatedToolCallError } from './repeated-calls.js';
+import type { StepToolResult } from './stop-conditions.js';
+import { truncateToolOutput } from './tool-output-limit.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */
 export interface BatchOutcome {
@@ -16,6 +19,8 @@ export interface BatchOutcome {
   readonly contents: string[];
   /** Per call: whether it failed or its tool reported an error. */
   readonly failed: boolean[];
+  /** Each call with its final result, in the model's order. */
+  readonly results: StepToolResult[];
   /** Set when the batch must end the run: the error to fail with. */
   readonly fatal?: { error: unknown; toolCall: ToolCall; policy: ToolErrorPolicy } | undefined;
 }
@@ -42,6 +47,10 @@ export interface BatchContext<C> {
   readonly fallbackInvoker: StreamUntilUserInputOptions<C>['fallbackInvoker'];
   readonly outputCallback: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
   readonly events: EventQueue<LifecycleEvent>;
+  /** Calls refused before they run (`repeatedCallLimit`), by index. */
+  readonly refusals?: readonly (Error | undefined)[] | undefined;
+  /** Longest tool message content (`maxToolOutputChars`). */
+  readonly maxOutputChars?: number | undefined;
 }
 
 /**
@@ -52,6 +61,7 @@ export interface BatchContext<C> {
 export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolCall[], ctx: BatchContext<C>): Promise<BatchOutcome> {
   const contents: string[] = new Array(calls.length);
   const failedCalls: boolean[] = new Array(calls.length).fill(false);
+  const results: StepToolResult[] = new Array(calls.length);
   // One listener on the run's signal per batch; each call (and each tool, a timeout, an MCP request)
   // then listens to the batch's signal, which lives only as long as the batch: no leak to warn about.
   const { controller, dispose } = childController(ctx.signal);
@@ -79,6 +89,8 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       });
     };
     try {
+      const refusal = ctx.refusals?.[index];
+      if (refusal) throw refusal;
       const invoker = resolveInvoker(toolCall, ctx);
       // A call whose turn came after the batch was cancelled (a sibling failed under 'raise', the run
       // was aborted) must not start at all.
@@ -111,6 +123,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
         }
       }
     }
+    if (ctx.maxOutputChars !== undefined) result = truncateToolOutput(result, ctx.maxOutputChars);
     const durationMs = performance.now() - started;
     if (failed) {
       ctx.events.push({ type: 'tool_call.failed', iteration: ctx.iteration, toolCall, error, result, durationMs });
@@ -122,6 +135,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     }
     contents[index] = result.content;
     failedCalls[index] = failed || result.isError;
+    results[index] = { toolCall, result };
   };
 
   const worker = async (): Promise<void> => {
@@ -133,7 +147,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
   } finally {
     dispose();
   }
-  return { contents, failed: failedCalls, fatal };
+  return { contents, failed: failedCalls, results, fatal };
 }
 
 /** A tool returned `ToolResult` with `isError`; reported in `tool_call.failed`, the content goes to the model as is. */
@@ -171,6 +185,6 @@ async function applyOutputCallback<C>(toolCall: ToolCall, result: ToolResult, ct
 
 /** The tool message that tells the model a call failed: the error's message, never a stack. */
 export function toolErrorContent(toolName: string, error: unknown): string {
-  if (error instanceof ToolArgumentsError || error instanceof UnknownToolError) return error.message;
+  if (error instanceof ToolArgumentsError || error instanceof UnknownToolError || error instanceof RepeatedToolCallError) return error.message;
   return `Error: tool "${toolName}" failed: ${errorMessage(error)}`;
 }

@@ -8,6 +8,8 @@ import { ToolResult } from '../tools/tool-result.js';
 import { EventQueue } from './event-queue.js';
 import type { Run } from './run.js';
 import type { RunPlan } from './run-plan.js';
+import { refusedRepeatedCalls } from './repeated-calls.js';
+import type { StepToolResult } from './stop-conditions.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
 
 /** The unanswered calls of the last assistant message, with what the state knows of each. */
@@ -16,7 +18,14 @@ export type PendingCalls = PendingCallJSON[];
 /** How the tools phase of a turn ended. */
 export type ToolStepOutcome =
   /** Every call has its tool message, appended in the model's order. */
-  | { readonly kind: 'answered'; readonly fatal?: BatchOutcome['fatal'] }
+  | {
+      readonly kind: 'answered';
+      readonly fatal?: BatchOutcome['fatal'];
+      /** The assistant message whose calls were answered (edited arguments applied). */
+      readonly assistantMessage: ChatCompletionAssistantMessageParam;
+      /** Each call with its result, in the model's order (for stop conditions). */
+      readonly results: StepToolResult[];
+    }
   /** Some calls wait for a decision; the others ran and their results wait in `pending`. */
   | { readonly kind: 'interrupted'; readonly pending: PendingCalls; readonly fatal?: BatchOutcome['fatal'] };
 
@@ -71,17 +80,31 @@ export async function runToolStep<C, O>(
     const toolCall = calls.get(entry.id)!;
     if (edited === undefined) return toolCall;
     const editedCall: ToolCall = { ...toolCall, function: { ...toolCall.function, arguments: JSON.stringify(edited) } };
-    replaceCall(assistant, editedCall);
+    replaceCall(run, lastAssistant(run), editedCall);
     return editedCall;
   });
-  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration) : undefined;
-  runnable.forEach((entry, index) => (entry.result = { content: outcome!.contents[index]!, isError: outcome!.failed[index]! }));
+  // Repeated identical calls are judged over the whole message (and the history before it).
+  const refusedByIndex = refusedRepeatedCalls(run.messages, plan.loop.repeatedCallLimit);
+  const callIndex = new Map([...calls.keys()].map((id, index) => [id, index]));
+  const refusals = refusedByIndex && runnable.map((entry) => refusedByIndex[callIndex.get(entry.id)!]);
+  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration, refusals) : undefined;
+  const ran = new Map<string, ToolResult>();
+  runnable.forEach((entry, index) => {
+    entry.result = { content: outcome!.contents[index]!, isError: outcome!.failed[index]! };
+    ran.set(entry.id, outcome!.results[index]!.result);
+  });
 
   if (entries.some((entry) => !entry.result)) return { kind: 'interrupted', pending: entries, fatal: outcome?.fatal };
-  const byId = new Map(entries.map((entry) => [entry.id, entry.result!.content]));
+  const byId = new Map(entries.map((entry) => [entry.id, entry.result!]));
   const ids = [...calls.keys()].filter((id) => byId.has(id));
-  run.recordToolResults(ids, ids.map((id) => byId.get(id)!));
-  return { kind: 'answered', fatal: outcome?.fatal };
+  run.recordToolResults(ids, ids.map((id) => byId.get(id)!.content));
+  const current = lastAssistant(run);
+  const finalCalls = new Map((current.tool_calls ?? []).map((call) => [call.id, asFunctionCall(call)]));
+  const results = ids.map((id) => {
+    const recorded = byId.get(id)!;
+    return { toolCall: finalCalls.get(id)!, result: ran.get(id) ?? new ToolResult(recorded.content, undefined, { isError: recorded.isError }) };
+  });
+  return { kind: 'answered', fatal: outcome?.fatal, assistantMessage: current, results };
 }
 
 /** Fingerprints of the tools the unanswered calls name, to notice on resume that they changed. */
@@ -128,7 +151,14 @@ function checkToolsUnchanged<C>(runnable: PendingCalls, calls: Map<string, ToolC
   }
 }
 
-async function runBatch<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: MergedTools<C>, calls: readonly ToolCall[], iteration: number): Promise<BatchOutcome> {
+async function runBatch<C, O>(
+  run: Run<C, O>,
+  plan: RunPlan<C, O>,
+  tools: MergedTools<C>,
+  calls: readonly ToolCall[],
+  iteration: number,
+  refusals: readonly (Error | undefined)[] | undefined,
+): Promise<BatchOutcome> {
   const events = new EventQueue<LifecycleEvent>();
   const batch = runToolBatch(calls, {
     iteration,
@@ -141,6 +171,8 @@ async function runBatch<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: Merged
     fallbackInvoker: plan.options.fallbackInvoker,
     outputCallback: plan.options.toolCallOutputCallback,
     events,
+    refusals,
+    maxOutputChars: plan.loop.maxToolOutputChars,
   }).finally(() => events.close());
   batch.catch(() => {});
   for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);
@@ -155,9 +187,14 @@ function lastAssistant(run: Run<any, any>): ChatCompletionAssistantMessageParam 
   throw new RunStateError('The state has no assistant message whose tool calls could run.');
 }
 
-/** Puts edited arguments into the history, so the model sees what ran. */
-function replaceCall(assistant: ChatCompletionAssistantMessageParam, edited: ToolCall): void {
-  assistant.tool_calls = assistant.tool_calls?.map((call) => (call.id === edited.id && call.type === 'function' ? { ...call, function: { ...edited.function } } : call));
+/**
+ * Puts edited arguments into the history, so the model sees what ran. The assistant message is
+ * replaced, not changed: states taken earlier share it.
+ */
+function replaceCall(run: Run<any, any>, assistant: ChatCompletionAssistantMessageParam, edited: ToolCall): void {
+  const index = run.messages.lastIndexOf(assistant);
+  const tool_calls = assistant.tool_calls?.map((call) => (call.id === edited.id && call.type === 'function' ? { ...call, function: { ...edited.function } } : call));
+  run.messages[index] = { ...assistant, tool_calls };
 }
 
 function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {

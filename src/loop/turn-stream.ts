@@ -19,6 +19,7 @@ import {
 } from './openai-sdk.js';
 import { markNotSentBack } from './messages.js';
 import { ReasoningTracker } from './reasoning-tracker.js';
+import { StreamWatchdog, type StreamTimeouts } from './stream-timeouts.js';
 
 /** Which stream events a turn must produce: only those somebody listens to are built at all. */
 export type WantedEvents = ReadonlySet<StreamEventType>;
@@ -47,8 +48,11 @@ export class TurnStream {
   private currentChoice = 0;
   private readonly buffer: StreamEvent[] = [];
   private read = 0;
-  private consumerFailure: { error: unknown } | undefined;
+  /** What ended the turn from our side (a hook's error, a stream timeout), reported instead of the SDK's abort. */
+  private failure: { error: unknown } | undefined;
+  private readonly watchdog: StreamWatchdog | undefined;
 
+  /** @param timeouts - client-side limits on this request's stream; when one fires the request is aborted and {@link completion} rejects with `StreamTimeoutError`. */
   constructor(
     client: OpenAI,
     body: ChatCompletionCreateParamsStreaming,
@@ -56,12 +60,15 @@ export class TurnStream {
     requestOptions: ModelRequestOptions | undefined,
     private readonly wanted: WantedEvents,
     private readonly consume: StreamEventConsumer,
+    timeouts?: StreamTimeouts,
   ) {
     this.normalizer = new ChunkNormalizer(body.n ?? 1);
     this.reasoning = new ReasoningTracker(wanted.has('reasoning.delta'), wanted.has('reasoning.done'));
-    this.sdkStream = accumulate(accumulatorParams(body), signal, async (options) =>
-      this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as ChunkStream),
-    );
+    if (timeouts) this.watchdog = new StreamWatchdog(timeouts, body.model, (error) => this.fail(error));
+    this.sdkStream = accumulate(accumulatorParams(body), signal, async (options) => {
+      this.watchdog?.start();
+      return this.chunkSource((await client.chat.completions.create(body, { ...requestOptions, ...options })) as unknown as ChunkStream);
+    });
     this.listen((body.n ?? 1) > 1);
   }
 
@@ -74,7 +81,11 @@ export class TurnStream {
     try {
       await this.sdkStream.done();
     } catch (error) {
-      throw this.consumerFailure ? this.consumerFailure.error : explainEmptyStream(error);
+      // A timeout that fires while a hook handles an event ends the turn only once the hook settled:
+      // the accumulator is waiting on the chunk source, which waits for the hook.
+      throw this.failure ? this.failure.error : explainEmptyStream(error);
+    } finally {
+      this.watchdog?.stop();
     }
     const leftover = this.drain();
     if (leftover) await leftover;
@@ -91,7 +102,14 @@ export class TurnStream {
 
   /** Cancels the HTTP request (idempotent). */
   abort(): void {
+    this.watchdog?.stop();
     this.sdkStream.abort();
+  }
+
+  /** Ends the turn with `error` (the first one wins) and cancels the request. */
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    this.abort();
   }
 
   /**
@@ -108,7 +126,9 @@ export class TurnStream {
         this.reasoning.observe(held);
         return Promise.resolve({ done: false, value: held });
       }
+      this.watchdog?.waiting();
       return iterator.next().then((result) => {
+        this.watchdog?.arrived();
         if (result.done) {
           if (closed || raw.controller.signal.aborted) return result;
           closed = true;
@@ -169,7 +189,7 @@ export class TurnStream {
 
   /** The SDK wraps what the chunk source throws; keep the original to report it as is. */
   private consumerFailed(error: unknown): unknown {
-    this.consumerFailure ??= { error };
+    this.failure ??= { error };
     return error;
   }
 

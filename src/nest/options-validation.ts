@@ -17,6 +17,13 @@ const DEFAULT_KEYS = {
   requestOptions: true,
   needsApproval: true,
   signingKey: true,
+  stopWhen: true,
+  prepareStep: true,
+  repeatedCallLimit: true,
+  streamTimeouts: true,
+  retry: true,
+  fallbackModels: true,
+  maxToolOutputChars: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */

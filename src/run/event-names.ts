@@ -25,6 +25,7 @@ export const HANDLER_METHODS = {
   'reasoning.done': 'onReasoningDone',
   'iteration.started': 'onIterationStarted',
   'iteration.completed': 'onIterationCompleted',
+  'stream.retry': 'onStreamRetry',
   'tool_call.started': 'onToolCallStarted',
   'tool_call.completed': 'onToolCallCompleted',
   'tool_call.failed': 'onToolCallFailed',

@@ -43,6 +43,31 @@ export interface IterationCompletedEvent {
   readonly assistantMessage: ChatCompletionAssistantMessageParam;
   /** The full completion as accumulated by the OpenAI SDK. */
   readonly completion: ChatCompletion;
+  /**
+   * The model the answering request was sent to: the run's, the one `prepareStep` chose, or one of
+   * `fallbackModels` (`completion.model` is the provider's own name for it).
+   */
+  readonly model: string;
+}
+/**
+ * A model request failed before or during its stream and is sent again (`retry`), possibly to the
+ * next of `fallbackModels`. Hooks and the event stream already saw the failed attempt's stream
+ * events: drop what you built from them (text shown, arguments parsed); the next attempt's events
+ * start from scratch, and nothing of the failed attempt reaches the run's messages or result.
+ */
+export interface StreamRetryEvent {
+  /** Discriminator; handled by `onStreamRetry` / `@OnStreamRetry()`. */
+  readonly type: 'stream.retry';
+  /** Zero-based index of the model request (the `index` of its `iteration.started`). */
+  readonly iteration: number;
+  /** 1 for the first resend of this request, counting across models. */
+  readonly attempt: number;
+  /** Why the previous attempt failed: `StreamTimeoutError`, an OpenAI `APIError` (`RateLimitError`, ...), a connection error. */
+  readonly error: unknown;
+  /** The model the new attempt is sent to (the next of `fallbackModels` once the previous model's retries are used up). */
+  readonly model: string;
+  /** Milliseconds the engine waits before sending it: the provider's `retry-after`, else the backoff; 0 when switching models. */
+  readonly delayMs: number;
 }
 /** A tool call is about to run. */
 export interface ToolCallStartedEvent {
@@ -177,6 +202,7 @@ export type LifecycleEvent =
   | IterationStartedEvent
   | StreamEventEvent
   | IterationCompletedEvent
+  | StreamRetryEvent
   | ToolCallStartedEvent
   | ToolCallCompletedEvent
   | ToolCallFailedEvent

@@ -4,6 +4,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { ToolResult } from '../tools/tool-result.js';
 import type { Interruption, RunState } from './run-state.js';
 import { sumUsage } from './usage.js';
 
@@ -22,6 +23,12 @@ export class StreamResult<P = unknown> {
     readonly completions: ChatCompletion[],
     /** The final answer parsed into the requested class (see `responseFormatFromClass`), else `undefined`. */
     readonly parsed?: P,
+    /**
+     * Set when a `stopWhen` condition ended the run after a step's tool results: the result of the
+     * `stopAfterTool` tool, or for another condition the step's last tool result. The run then has no
+     * final answer of the model (`finalContent` is the text, if any, of the message that made the calls).
+     */
+    readonly finalToolResult?: ToolResult,
     pause?: { readonly state: RunState; readonly interruptions: readonly Interruption[] },
   ) {
     this.state = pause?.state;

@@ -90,6 +90,10 @@ export interface AnthropicDeliveryOptions {
   };
   /** After this many events, destroy the connection. */
   dropAfter?: number;
+  /** Milliseconds between the response headers and the first event. */
+  firstChunkDelayMs?: number;
+  /** After this many events, send nothing more and hold the connection open until the client hangs up. */
+  stallAfter?: number;
 }
 
 /** A raw event for {@link anthropicReply.raw}: `{ event, data }`, or the data alone (its `type` names the event). */
@@ -148,8 +152,8 @@ const ERROR_TYPES: Readonly<Record<number, string>> = {
 };
 
 function message(spec: AnthropicMessageSpec & AnthropicDeliveryOptions): AnthropicScriptedReply {
-  const { delayMs, headersDelayMs, failAfter, streamError, dropAfter, ...rest } = spec;
-  return { kind: 'message', spec: rest, delivery: { delayMs, headersDelayMs, failAfter, streamError, dropAfter } };
+  const { delayMs, headersDelayMs, firstChunkDelayMs, failAfter, streamError, dropAfter, stallAfter, ...rest } = spec;
+  return { kind: 'message', spec: rest, delivery: { delayMs, headersDelayMs, firstChunkDelayMs, failAfter, streamError, dropAfter, stallAfter } };
 }
 
 function withThinking(options: AnthropicReplyOptions, blocks: AnthropicBlockSpec[]): AnthropicScriptedReply {

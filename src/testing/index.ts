@@ -7,7 +7,7 @@
 export { ScriptedChatServer, ScriptError } from './scripted-chat-server.js';
 export type { ScriptedChatServerOptions } from './scripted-chat-server.js';
 export { reply, toolCall } from './replies.js';
-export type { DeliveryOptions, MessageSpec, ReplyOptions, ScriptedReply, ScriptedToolCall, StreamQuirks } from './replies.js';
+export type { DeliveryOptions, HttpErrorOptions, MessageSpec, ReplyOptions, ScriptedReply, ScriptedToolCall, StreamQuirks } from './replies.js';
 export type { RecordedRequest } from './recorded-request.js';
 export type { DynamicReply, HttpErrorReply, ListenOptions, StreamDelivery } from './scripted-server.js';
 export { ScriptedAnthropicServer } from './scripted-anthropic-server.js';

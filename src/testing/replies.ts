@@ -71,8 +71,10 @@ export interface MessageSpec {
 export interface DeliveryOptions {
   /** Milliseconds between chunks. Default 0 (all chunks in one write). */
   delayMs?: number;
-  /** Milliseconds before the response headers. */
+  /** Milliseconds before the response headers (the client's request has not resolved yet). */
   headersDelayMs?: number;
+  /** Milliseconds between the response headers and the first chunk (the request resolved; the body is silent). */
+  firstChunkDelayMs?: number;
   /** After this many chunks, send an SSE error event and end the stream. */
   failAfter?: number;
   /** The error of `failAfter`, sent as `data: {"error": {...}}`. */
@@ -86,6 +88,8 @@ export interface DeliveryOptions {
   };
   /** After this many chunks, destroy the connection (no `[DONE]`, no clean end). */
   dropAfter?: number;
+  /** After this many chunks, send nothing more and hold the connection open until the client hangs up (a stalled stream; `0` stalls before the first chunk). */
+  stallAfter?: number;
   /** Send the `[DONE]` line. Default true. */
   done?: boolean;
 }
@@ -115,8 +119,26 @@ export type ScriptedReply =
 export type ReplyOptions = Omit<MessageSpec, 'content' | 'toolCalls' | 'refusal'> & DeliveryOptions;
 
 function message(spec: MessageSpec & DeliveryOptions): ScriptedReply {
-  const { delayMs, headersDelayMs, failAfter, streamError, dropAfter, done, ...rest } = spec;
-  return { kind: 'message', spec: rest, delivery: { delayMs, headersDelayMs, failAfter, streamError, dropAfter, done } };
+  const { delayMs, headersDelayMs, firstChunkDelayMs, failAfter, streamError, dropAfter, stallAfter, done, ...rest } = spec;
+  return { kind: 'message', spec: rest, delivery: { delayMs, headersDelayMs, firstChunkDelayMs, failAfter, streamError, dropAfter, stallAfter, done } };
+}
+
+/** Options of {@link reply.httpError}. */
+export interface HttpErrorOptions {
+  /** The error's `message`. Default `Scripted HTTP <status>`. */
+  message?: string;
+  /** The error's `type`. Default from the status (`rate_limit_exceeded`, `server_error`, `invalid_request_error`). */
+  type?: string;
+  /** The error's `code`. Default `null`. */
+  code?: string | null;
+  /** The `retry-after` header, in seconds (a number) or as an HTTP date (a string). */
+  retryAfter?: number | string;
+  /** The `retry-after-ms` header (OpenAI's own, in milliseconds). */
+  retryAfterMs?: number;
+  /** Extra response headers (they override the two above). */
+  headers?: Record<string, string>;
+  /** The whole body instead of `{ error: { message, type, param, code } }`. */
+  body?: unknown;
 }
 
 /** Builders of {@link ScriptedReply}s. */
@@ -141,12 +163,10 @@ export const reply = {
   },
   /**
    * An HTTP error with a body the OpenAI SDK understands (`{ error: { message, type, code } }`).
-   * 429 and 5xx are retried by the SDK when the client has `maxRetries`.
+   * 429 and 5xx are retried by the SDK when the client has `maxRetries`, and by the engine's `retry`.
+   * `retryAfter` (seconds) and `retryAfterMs` send the `retry-after` and `retry-after-ms` headers.
    */
-  httpError(
-    status: number,
-    options: { message?: string; type?: string; code?: string | null; headers?: Record<string, string>; body?: unknown } = {},
-  ): ScriptedReply {
+  httpError(status: number, options: HttpErrorOptions = {}): ScriptedReply {
     const body = options.body ?? {
       error: {
         message: options.message ?? `Scripted HTTP ${status}`,
@@ -155,7 +175,10 @@ export const reply = {
         code: options.code ?? null,
       },
     };
-    return { kind: 'http-error', status, body, headers: options.headers ?? {} };
+    const headers: Record<string, string> = {};
+    if (options.retryAfter !== undefined) headers['retry-after'] = String(options.retryAfter);
+    if (options.retryAfterMs !== undefined) headers['retry-after-ms'] = String(options.retryAfterMs);
+    return { kind: 'http-error', status, body, headers: { ...headers, ...options.headers } };
   },
   /** A reply computed from the request (e.g. to answer with what the last tool message said). */
   dynamic(build: (request: RecordedRequest) => ScriptedReply): ScriptedReply {

@@ -24,10 +24,14 @@ export interface StreamDelivery {
   delayMs?: number | undefined;
   /** Milliseconds before the response headers. */
   headersDelayMs?: number | undefined;
+  /** Milliseconds between the response headers and the first event (a provider that accepted the request and is silent). */
+  firstChunkDelayMs?: number | undefined;
   /** After this many events, send the protocol's error event and end the stream. */
   failAfter?: number | undefined;
   /** After this many events, destroy the connection (no clean end). */
   dropAfter?: number | undefined;
+  /** After this many events, send nothing more and keep the connection open until the client hangs up (a stalled stream). */
+  stallAfter?: number | undefined;
 }
 
 /** An HTTP error response instead of a model reply (both protocols). */
@@ -162,7 +166,8 @@ export abstract class ScriptedServer<R extends { readonly kind: string }> {
 
   /**
    * Writes a streamed reply: `events` (already in wire format) as `delivery` says, then `end` — or,
-   * with `failAfter`, `errorEvent` — or, with `dropAfter`, a cut connection.
+   * with `failAfter`, `errorEvent` — or, with `dropAfter`, a cut connection — or, with `stallAfter`,
+   * silence until the client hangs up.
    */
   protected async deliver(
     res: ServerResponse,
@@ -174,7 +179,13 @@ export abstract class ScriptedServer<R extends { readonly kind: string }> {
     if (delivery.headersDelayMs) await sleep(delivery.headersDelayMs);
     if (res.destroyed) return;
     res.writeHead(200, { 'cache-control': 'no-cache', ...headers });
-    const limit = Math.min(events.length, delivery.failAfter ?? Infinity, delivery.dropAfter ?? Infinity);
+    if (delivery.firstChunkDelayMs) {
+      // Send the headers now, so the client's request resolves and the silence is in the body.
+      res.flushHeaders();
+      await sleep(delivery.firstChunkDelayMs);
+      if (res.destroyed) return;
+    }
+    const limit = Math.min(events.length, delivery.failAfter ?? Infinity, delivery.dropAfter ?? Infinity, delivery.stallAfter ?? Infinity);
     if (!delivery.delayMs) {
       res.write(events.slice(0, limit).join(''));
     } else {
@@ -189,6 +200,12 @@ export abstract class ScriptedServer<R extends { readonly kind: string }> {
       // Let the written bytes reach the client, then cut the connection without ending the response.
       await new Promise<void>((resolve) => res.write('', () => resolve()));
       res.socket?.destroy();
+      return;
+    }
+    if (delivery.stallAfter !== undefined && delivery.stallAfter <= limit) {
+      // Headers and the first events are out; then nothing, until the client (or close()) ends it.
+      if (limit === 0) res.flushHeaders();
+      await new Promise<void>((resolve) => res.once('close', () => resolve()));
       return;
     }
     res.end(delivery.failAfter !== undefined && delivery.failAfter <= limit ? ending.errorEvent() : ending.end);

@@ -45,6 +45,16 @@ describe('examples (run against their scripted servers, as in the README)', () =
     expect(output).to.contain('Order A-1002 (asked by user-7): processing; items: monitor, cable');
   });
 
+  it('loop-control: a cut stream retried, a repeated call refused, a rate limit served by the fallback model, a stop after submit_report', async () => {
+    const output = await runExample('loop-control');
+    expect(output).to.contain('[retry 1] request 1 again to gpt-4.1-nano in ');
+    expect(output).to.contain('after: terminated');
+    expect(output).to.contain('[refused] Tool "search" was not called: the same call (same tool, same arguments) was just made 2 times in a row');
+    expect(output).to.contain('[retry 1] request 4 again to gpt-4.1-mini in 0 ms, after: 429 Rate limit reached; try again in an hour.');
+    expect(output).to.contain('answered by gpt-4.1-mini: submit_report');
+    expect(output).to.contain('Final tool result: Report filed (44 characters): Tides follow the moon, with two highs a day.');
+  });
+
   it('anthropic: Claude through AnthropicOpenAI with thinking kept across the tool turn', async () => {
     const output = await runExample('anthropic');
     expect(output).to.contain('It is sunny and 25°C in Tokyo right now.');

@@ -4,7 +4,9 @@
  * failure here means an SDK release changed something the engine depends on.
  */
 import { expect } from 'chai';
-import OpenAI from 'openai';
+import OpenAI, * as openaiRoot from 'openai';
+import * as coreError from 'openai/core/error';
+import { reply, ScriptedChatServer } from 'chat-cmpl-stream-handler/testing';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 import { isAutoParsableResponseFormat, isAutoParsableTool } from 'openai/lib/parser';
@@ -117,5 +119,40 @@ describe('OpenAI SDK contract (what src/loop/openai-sdk.ts assumes)', () => {
       (e: Error) => e,
     );
     expect(error?.message).to.match(/without sending any chunks/);
+  });
+
+  describe('errors a retry tells apart', () => {
+    let server: ScriptedChatServer;
+    afterEach(async () => server?.close({ force: true }));
+    const readAll = async (client: OpenAI) => {
+      const stream = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true });
+      for await (const _chunk of stream);
+    };
+    const failure = async (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a failure'), (error: unknown) => error as any);
+
+    it('exports the error classes from openai/core/error, the same classes as the root entry', () => {
+      expect(coreError.APIError).to.equal(openaiRoot.APIError);
+      expect(coreError.APIConnectionError).to.equal(openaiRoot.APIConnectionError);
+      expect(coreError.APIUserAbortError).to.equal(openaiRoot.APIUserAbortError);
+    });
+
+    it('throws an APIError without a status (neither a connection nor an abort error) for an error event mid-stream', async () => {
+      server = await ScriptedChatServer.start({ script: [reply.text('abcdefgh', { chunkSize: 1, failAfter: 3, streamError: { message: 'overloaded' } })] });
+      const error = await failure(readAll(server.client()));
+      expect(error).to.be.instanceOf(coreError.APIError);
+      expect(error).to.not.be.instanceOf(coreError.APIConnectionError);
+      expect(error).to.not.be.instanceOf(coreError.APIUserAbortError);
+      expect(error.status).to.equal(undefined);
+      expect(error.message).to.contain('overloaded');
+    });
+
+    it("surfaces a connection cut mid-stream with undici's TypeError 'terminated' and UND_ERR_SOCKET in the cause chain", async () => {
+      server = await ScriptedChatServer.start({ script: [reply.text('abcdefgh', { chunkSize: 1, dropAfter: 3 })] });
+      const error = await failure(readAll(server.client()));
+      const chain: any[] = [];
+      for (let cause = error; cause; cause = cause.cause) chain.push(cause);
+      expect(chain.some((cause) => cause instanceof TypeError && cause.message === 'terminated')).to.equal(true);
+      expect(chain.some((cause) => cause.code === 'UND_ERR_SOCKET')).to.equal(true);
+    });
   });
 });

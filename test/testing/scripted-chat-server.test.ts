@@ -114,4 +114,54 @@ describe('ScriptedChatServer', () => {
     await rawStream(server, {});
     expect(Date.now() - started).to.be.greaterThanOrEqual(5 * 25);
   });
+
+  it('sends the headers at once and the first chunk after firstChunkDelayMs', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('hi', { firstChunkDelayMs: 200 })] });
+    const started = Date.now();
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [user('x')], stream: true }),
+    });
+    const headersAfter = Date.now() - started;
+    const text = await response.text();
+    expect(headersAfter).to.be.lessThan(150);
+    expect(Date.now() - started).to.be.at.least(180);
+    expect(text).to.contain('data: [DONE]');
+  });
+
+  it('stalls after stallAfter chunks and holds the connection until the client hangs up', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('abcdef', { chunkSize: 1, stallAfter: 2 })] });
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [user('x')], stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    let received = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return 'ended';
+        received += Buffer.from(value).toString('utf8');
+      }
+    })().catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(received.split('\n\n').filter((line) => line.startsWith('data: '))).to.have.length(2);
+    expect(server.requests[0]!.closedEarly).to.equal(false);
+    controller.abort();
+    expect(await reading).to.equal('aborted');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(server.requests[0]!.closedEarly).to.equal(true);
+  });
+
+  it('sends retry-after and retry-after-ms headers with an HTTP error', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.httpError(429, { retryAfter: 2, retryAfterMs: 1500 })] });
+    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: '{}' });
+    expect(response.status).to.equal(429);
+    expect(response.headers.get('retry-after')).to.equal('2');
+    expect(response.headers.get('retry-after-ms')).to.equal('1500');
+  });
 });
