@@ -21,6 +21,8 @@ export type {
   Instructions,
 } from './loop/options.js';
 export type { ModelRequestOptions } from './loop/openai-sdk.js';
+export type { TelemetryOptions, TelemetrySetting, TelemetryTracer, TelemetryMeter } from './telemetry/options.js';
+export { TelemetryUnavailableError } from './telemetry/errors.js';
 export { ChatCmplError } from './errors/chat-cmpl-error.js';
 export {
   RunError,

@@ -12,6 +12,8 @@ import type { StreamUntilUserInputOptions, WithContext } from './options.js';
 import { Run, type EventSink } from './run.js';
 import { planRun, type RunPlan } from './run-plan.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
+import { traceRun } from '../telemetry/trace-run.js';
+import type { RunTracing } from '../telemetry/tracing.js';
 
 export type { EventSink } from './run.js';
 
@@ -28,9 +30,21 @@ export type RunOutcome<O = unknown> =
  *
  * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
  */
-export async function runEngine<C, O = unknown>(options: StreamUntilUserInputOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
-  const run = new Run<C, O>(options, sink, stop);
+export function runEngine<C, O = unknown>(options: StreamUntilUserInputOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
+  return traceRun(options, (telemetry, setupError) => runLoop(options, sink, stop, telemetry, setupError));
+}
+
+/** {@link runEngine} within its telemetry (`setupError`: telemetry is on but cannot work; the run fails with it). */
+async function runLoop<C, O>(
+  options: StreamUntilUserInputOptions<C, O>,
+  sink: EventSink,
+  stop: AbortSignal | undefined,
+  telemetry: RunTracing | undefined,
+  setupError: unknown,
+): Promise<RunOutcome<O>> {
+  const run = new Run<C, O>(options, sink, stop, telemetry);
   try {
+    if (setupError !== undefined) throw setupError;
     const plan = planRun(options, sink.streamEvents);
     run.usePlan(plan);
     await startHistory(run, plan);
@@ -131,6 +145,7 @@ async function runToolCalls<C, O>(
     fallbackInvoker: plan.options.fallbackInvoker,
     outputCallback: plan.options.toolCallOutputCallback,
     events,
+    telemetry: run.telemetry,
   }).finally(() => events.close());
   batch.catch(() => {});
   for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);

@@ -15,13 +15,17 @@ import { TurnStream } from './turn-stream.js';
  */
 export async function requestCompletion<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: MergedTools<C>, iteration: number): Promise<ChatCompletion> {
   const { client, requestOptions } = plan.options;
-  const turn = new TurnStream(client, requestBody(plan, run, tools), run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration));
+  const body = requestBody(plan, run, tools);
+  const chat = run.telemetry?.startChat(body);
+  const turn = new TurnStream(chat ? chat.client(client) : client, body, run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration));
   try {
     // Raced with the signal: a hook that ignores it must not hold an aborted run.
     const completion = await raceAbort(turn.completion(), run.signal);
     if (!completion.choices[0]) throw new ModelResponseError(`The model's response to request ${iteration + 1} has no choices.`);
+    chat?.end(completion);
     return completion;
   } catch (error) {
+    chat?.fail(error);
     turn.abort();
     throw error;
   }

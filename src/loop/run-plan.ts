@@ -6,6 +6,7 @@ import { ToolCatalog } from '../tools/catalog.js';
 import { responseFormatFromClass } from '../tools/response-format.js';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+import { telemetryOptionProblem } from '../telemetry/options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
 const NO_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set();
@@ -102,5 +103,8 @@ function checkOptions(options: StreamUntilUserInputOptions<any, any>): void {
     if (!unknown) problems.push(`streamEvents must be true, false or an array of stream event types, got ${String(streamEvents)}.`);
     else if (unknown.length > 0) problems.push(`streamEvents names unknown stream event types (${unknown.join(', ')}); known: ${STREAM_EVENT_TYPES.join(', ')}.`);
   }
+  const telemetryProblem = telemetryOptionProblem(options.telemetry);
+  if (telemetryProblem) problems.push(telemetryProblem);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) problems.push(`name must be a non-empty string, got ${String(options.name)}.`);
   if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
 }

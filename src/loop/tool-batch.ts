@@ -9,6 +9,7 @@ import type { EventQueue } from './event-queue.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import type { StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
 import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
+import type { RunTracing } from '../telemetry/tracing.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */
 export interface BatchOutcome {
@@ -40,6 +41,8 @@ export interface BatchContext<C> {
   readonly fallbackInvoker: StreamUntilUserInputOptions<C>['fallbackInvoker'];
   readonly outputCallback: StreamUntilUserInputOptions<C>['toolCallOutputCallback'];
   readonly events: EventQueue<LifecycleEvent>;
+  /** The run's telemetry, when on: one span per call. */
+  readonly telemetry?: RunTracing | undefined;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
 
   const runOne = async (index: number): Promise<void> => {
     const toolCall = asFunctionCall(calls[index]!);
+    const span = ctx.telemetry?.startTool(toolCall);
     const started = performance.now();
     ctx.events.push({ type: 'tool_call.started', iteration: ctx.iteration, toolCall });
     let result: ToolResult;
@@ -77,8 +81,9 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     };
     try {
       const invoker = resolveInvoker(toolCall, ctx);
+      const invoke = () => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress });
       const output = await raceAbort(
-        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
+        Promise.resolve().then(span ? () => span.run(invoke) : invoke),
         controller.signal,
       ).finally(() => (running = false));
       result = ToolResult.from(output);
@@ -114,6 +119,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     } else {
       ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
+    span?.end(result, failed, error);
     contents[index] = result.content;
   };
 

@@ -21,6 +21,7 @@ const FACTORIES: Record<string, { entry: EntryName; make: (m: Entry) => Error; b
   UnknownToolError: { entry: 'core', make: (m) => new m.UnknownToolError('nope', ['find']), bases: [] },
   ToolConfigurationError: { entry: 'core', make: (m) => new m.ToolConfigurationError('two tools named find'), bases: [] },
   OutputValidationError: { entry: 'core', make: (m) => new m.OutputValidationError('Answer', [{ path: 'x', message: 'bad' }]), bases: [] },
+  TelemetryUnavailableError: { entry: 'core', make: (m) => new m.TelemetryUnavailableError(new Error("Cannot find package '@opentelemetry/api'")), bases: [] },
   ScriptError: { entry: 'testing', make: (m) => new m.ScriptError('script not done'), bases: [] },
   McpConfigurationError: { entry: 'mcp', make: (m) => new m.McpConfigurationError('no url'), bases: [] },
   McpConnectionError: { entry: 'mcp', make: (m) => new m.McpConnectionError('refused', { server: 'fs' }), bases: [] },
