@@ -25,7 +25,7 @@ export async function requestCompletion<C, O>(run: Run<C, O>, plan: RunPlan<C, O
     chat?.end(completion);
     return completion;
   } catch (error) {
-    chat?.fail(error);
+    chat?.fail(error, run.signal.aborted);
     turn.abort();
     throw error;
   }

@@ -119,7 +119,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     } else {
       ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
-    span?.end(result, failed, error);
+    span?.end(result, failed, error, ctx.signal.aborted);
     contents[index] = result.content;
   };
 

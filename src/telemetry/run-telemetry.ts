@@ -99,7 +99,7 @@ export class RunTelemetry implements RunTracing {
       }
       const final = outcome.result?.completions.at(-1);
       if (final && this.captureContent) this.span.setAttribute(sc.ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessagesJson(final));
-      if (!outcome.result) this.markFailed(this.span, outcome.error);
+      if (!outcome.result) this.markFailed(this.span, outcome.error, false);
       this.span.end();
     });
   }
@@ -144,11 +144,12 @@ export class RunTelemetry implements RunTracing {
   }
 
   /**
-   * @internal Status ERROR and `error.type` on `span`; the message and the exception event (stack)
-   * only with content capture, since error messages can quote model output or tool arguments.
+   * @internal Status ERROR and `error.type` on `span` (`RunAbortedError` for work cut short by the
+   * run's abort, whatever the abort reason); the message and the exception event (stack) only with
+   * content capture, since error messages can quote model output or tool arguments.
    */
-  markFailed(span: Span, error: unknown): string {
-    const type = errorType(error);
+  markFailed(span: Span, error: unknown, runAborted: boolean): string {
+    const type = runAborted ? RUN_ABORTED : errorType(error);
     span.setAttribute(sc.ATTR_ERROR_TYPE, type);
     if (this.captureContent) {
       span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
@@ -240,14 +241,14 @@ export class ChatTelemetry implements ChatTracing {
   }
 
   /** Ends the span of a request that failed, was aborted or timed out. */
-  fail(error: unknown): void {
-    const type = this.owner.guardTrace(() => {
+  fail(error: unknown, runAborted: boolean): void {
+    this.owner.guardTrace(() => {
       if (this.firstChunkSeconds !== undefined) this.span.setAttribute(sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.firstChunkSeconds);
-      const failedType = this.owner.markFailed(this.span, error);
+      this.owner.markFailed(this.span, error, runAborted);
       this.span.end();
-      return failedType;
     });
-    this.owner.recordMetrics({ ...this.metricAttributes, [sc.ATTR_ERROR_TYPE]: type ?? errorType(error) }, this.seconds(), this.firstChunkSeconds, undefined);
+    const type = runAborted ? RUN_ABORTED : errorType(error);
+    this.owner.recordMetrics({ ...this.metricAttributes, [sc.ATTR_ERROR_TYPE]: type }, this.seconds(), this.firstChunkSeconds, undefined);
   }
 
   private seconds(): number {
@@ -288,9 +289,9 @@ export class ToolTelemetry implements ToolTracing {
    * Ends the span: status ERROR and `error.type` when the call threw (`error`), or returned a
    * `ToolResult` with `isError` (`ToolReportedError`).
    */
-  end(result: ToolResult, failed: boolean, error: unknown): void {
+  end(result: ToolResult, failed: boolean, error: unknown, runAborted: boolean): void {
     this.owner.guardTrace(() => {
-      if (failed) this.owner.markFailed(this.span, error);
+      if (failed) this.owner.markFailed(this.span, error, runAborted);
       else {
         if (this.owner.captureContent) this.span.setAttribute(sc.ATTR_GEN_AI_TOOL_CALL_RESULT, result.content);
         if (result.isError) {
@@ -302,6 +303,9 @@ export class ToolTelemetry implements ToolTracing {
     });
   }
 }
+
+/** `error.type` of work cut short because the run was aborted (the class of the error the run fails with). */
+const RUN_ABORTED = 'RunAbortedError';
 
 /** What `chat.completions.create({ stream: true })` resolves to, as far as the engine reads it. */
 type ChunkSource = AsyncIterable<unknown> & { controller: AbortController };

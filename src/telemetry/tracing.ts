@@ -20,16 +20,19 @@ export interface ChatTracing {
   client(client: OpenAI): OpenAI;
   /** The request answered. */
   end(completion: ChatCompletion): void;
-  /** The request failed, was aborted or timed out. */
-  fail(error: unknown): void;
+  /** The request failed, was aborted (`runAborted`: because the run was) or timed out. */
+  fail(error: unknown, runAborted: boolean): void;
 }
 
 /** The span of one tool call. */
 export interface ToolTracing {
   /** Runs the tool with the span active. */
   run<T>(invoke: () => T): T;
-  /** The call settled: `failed` when it threw `error`; else `result` is what it returned. */
-  end(result: ToolResult, failed: boolean, error: unknown): void;
+  /**
+   * The call settled: `failed` when it threw `error` (`runAborted`: because the run was aborted);
+   * else `result` is what it returned.
+   */
+  end(result: ToolResult, failed: boolean, error: unknown, runAborted: boolean): void;
 }
 
 /** What telemetry reads of a run's options. */
