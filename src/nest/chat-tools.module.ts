@@ -4,6 +4,7 @@ import { getAgentToken } from './agent-token.js';
 import type { ChatAgentDefinition } from './chat-agent-options.interface.js';
 import { ChatAgents } from './chat-agents.service.js';
 import { ChatMcpServers } from './chat-mcp-servers.js';
+import { ChatTelemetryCheck } from './chat-telemetry-check.js';
 import { chatToolsClientProvider } from './chat-tools-client.provider.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
@@ -122,7 +123,7 @@ function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicMo
     module: ChatToolsModule,
     global: true,
     imports: [DiscoveryModule, ...imports],
-    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents],
+    providers: [...optionsProviders, chatToolsClientProvider, ToolsetDiscovery, ChatMcpServers, ToolsetCatalog, ChatAgents, ChatTelemetryCheck],
     exports: [ChatAgents, CHAT_TOOLS_CLIENT],
   };
 }

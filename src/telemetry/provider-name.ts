@@ -30,7 +30,8 @@ export const PROVIDER_HOSTS: readonly (readonly [host: string | RegExp, provider
   ['models.inference.ai.azure.com', 'azure.ai.inference'],
   ['api.anthropic.com', 'anthropic'],
   ['generativelanguage.googleapis.com', 'gcp.gemini'],
-  ['aiplatform.googleapis.com', 'gcp.vertex_ai'],
+  // Vertex AI's hosts are regional: us-central1-aiplatform.googleapis.com.
+  [/^([a-z0-9-]+-)?aiplatform\.googleapis\.com$/, 'gcp.vertex_ai'],
   [/^bedrock(-[a-z]+)*\.[a-z0-9-]+\.amazonaws\.com$/, 'aws.bedrock'],
   ['api.deepseek.com', 'deepseek'],
   ['api.groq.com', 'groq'],

@@ -4,7 +4,7 @@
 // @opentelemetry/semantic-conventions 1.45.0, whose incubating GenAI names are those of
 // semantic-conventions v1.41.0, the last release before the GenAI conventions moved to
 // open-telemetry/semantic-conventions-genai (see docs/telemetry.md for why we stay on v1.41.0).
-// test/telemetry/semconv.test.ts compares every name with the package's constants.
+// The tests in test/telemetry/ assert every name emitted with the package's own constants.
 
 /** The semantic-conventions release whose GenAI spans, attributes and metrics are emitted. */
 export const SEMCONV_VERSION = '1.41.0';

@@ -4,7 +4,11 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_OUTPUT_TYPE,
+  ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
+  ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_REQUEST_SEED,
   ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
@@ -27,6 +31,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+  GEN_AI_OUTPUT_TYPE_VALUE_JSON,
   GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
 } from '@opentelemetry/semantic-conventions/incubating';
 import { expect } from 'chai';
@@ -125,6 +130,25 @@ describe('telemetry: spans', () => {
       [ATTR_GEN_AI_TOOL_CALL_ID]: 'call_tokyo',
       [ATTR_GEN_AI_TOOL_TYPE]: 'function',
     });
+  });
+
+  it('the other request parameters the conventions name: penalties, choice count, output type', async () => {
+    server = await ScriptedChatServer.start({ script: [reply.text('{"ok":true}'), reply.text('plain')] });
+    sdk = new OtelSdk();
+    const params = { frequency_penalty: 0.1, presence_penalty: 0.3, n: 2, response_format: { type: 'json_object' as const }, stop: 'END' };
+    await streamUntilUserInput({ client: server.client(), model: 'm', messages: [user('json')], params, telemetry: sdk.options() });
+    await streamUntilUserInput({ client: server.client(), model: 'm', messages: [user('text')], params: { n: 1 }, telemetry: sdk.options() });
+    const [json, plain] = sdk.spans().filter((span) => span.name === 'chat m');
+    expect(json!.attributes).to.deep.include({
+      [ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: 0.1,
+      [ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY]: 0.3,
+      [ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: 2,
+      [ATTR_GEN_AI_OUTPUT_TYPE]: GEN_AI_OUTPUT_TYPE_VALUE_JSON,
+    });
+    expect(json!.attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]).to.deep.equal(['END']);
+    for (const key of [ATTR_GEN_AI_REQUEST_CHOICE_COUNT, ATTR_GEN_AI_OUTPUT_TYPE, ATTR_GEN_AI_REQUEST_TEMPERATURE, ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]) {
+      expect(plain!.attributes, key).to.not.have.property(key);
+    }
   });
 
   it("an Agent's runs are `invoke_agent {name}` with gen_ai.agent.name, through run() and stream()", async () => {
