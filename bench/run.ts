@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, streamUntilUserInputEvents, HOOK_METHOD_NAMES } from './bench-support.js';
 import { LOOP_ITERATIONS } from './scenarios.js';
 import { runSchemaBuildBench } from './schema-build.js';
+import { runTelemetryBench } from './telemetry.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
 /** `BENCH_ONLY=text,loop` runs only those sections. */
@@ -124,6 +125,7 @@ async function main() {
   console.log(`  wall ratio 8 calls / 1 call: ${(eight / one).toFixed(3)}  (target ≤ 1.20)`);
   }
 
+  if (wanted('telemetry')) await runTelemetryBench({ client, enqueue, measure, report });
   child.send({ stop: true });
   await runSchemaBuildBench(REPEATS);
 }
