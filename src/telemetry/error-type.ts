@@ -14,4 +14,7 @@ export function errorType(error: unknown): string {
   return typeof name === 'string' && name !== '' ? name : ERROR_TYPE_OTHER;
 }
 
+/** `error.type` of work cut short because the run was aborted (the class of the error the run fails with). */
+export const RUN_ABORTED_ERROR_TYPE = 'RunAbortedError';
+
 const GENERIC_CLASSES = new Set(['Error', 'DOMException', 'Object']);

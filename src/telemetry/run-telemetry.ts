@@ -1,18 +1,18 @@
 import type { Attributes, Context, Meter, Span, Tracer } from '@opentelemetry/api';
-import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ToolCall } from '../tools/tool.js';
-import type { ToolResult } from '../tools/tool-result.js';
-import { inputMessagesJson, outputMessagesJson, toolArgumentsJson } from './content.js';
-import { errorType } from './error-type.js';
+import { ChatTelemetry } from './chat-telemetry.js';
+import { inputMessagesJson, outputMessagesJson } from './content.js';
+import { errorType, RUN_ABORTED_ERROR_TYPE } from './error-type.js';
 import { reportTelemetryFailure } from './failure-report.js';
 import { genAiInstruments, type GenAiInstruments } from './instruments.js';
 import type { TelemetryOptions } from './options.js';
 import type { OpenTelemetryApi } from './otel-api.js';
 import { providerEndpoint, type ProviderEndpoint } from './provider-name.js';
 import * as sc from './semconv.js';
-import type { ChatTracing, RunTracing, ToolTracing, TracedRun } from './tracing.js';
+import { ToolTelemetry } from './tool-telemetry.js';
+import type { RunTracing, TracedRun } from './tracing.js';
 
 /** The instrumentation scope of the spans and metrics. */
 export interface InstrumentationScope {
@@ -149,7 +149,7 @@ export class RunTelemetry implements RunTracing {
    * content capture, since error messages can quote model output or tool arguments.
    */
   markFailed(span: Span, error: unknown, runAborted: boolean): string {
-    const type = runAborted ? RUN_ABORTED : errorType(error);
+    const type = runAborted ? RUN_ABORTED_ERROR_TYPE : errorType(error);
     span.setAttribute(sc.ATTR_ERROR_TYPE, type);
     if (this.captureContent) {
       span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
@@ -189,179 +189,4 @@ export class RunTelemetry implements RunTracing {
       return undefined;
     }
   }
-}
-
-/** The `chat {model}` CLIENT span of one model request, and its metrics. */
-export class ChatTelemetry implements ChatTracing {
-  private readonly span: Span;
-  private readonly context: Context;
-  private readonly metricAttributes: Attributes;
-  private readonly started = performance.now();
-  private requestedAt: number | undefined;
-  private firstChunkSeconds: number | undefined;
-
-  constructor(
-    private readonly owner: RunTelemetry,
-    body: ChatCompletionCreateParamsStreaming,
-  ) {
-    this.metricAttributes = owner.chatAttributes(body.model);
-    const attributes: Attributes = { ...this.metricAttributes, [sc.ATTR_GEN_AI_REQUEST_STREAM]: true, ...requestAttributes(body) };
-    if (owner.captureContent) attributes[sc.ATTR_GEN_AI_INPUT_MESSAGES] = inputMessagesJson(body.messages);
-    ({ span: this.span, context: this.context } = owner.startChild(`${sc.GEN_AI_OPERATION_CHAT} ${body.model}`, owner.api.SpanKind.CLIENT, attributes));
-  }
-
-  /**
-   * A stand-in for `client` whose `chat.completions.create` sends the request with this span active
-   * (so HTTP client instrumentation nests its span under it) and notes when the first chunk arrives.
-   */
-  client(client: OpenAI): OpenAI {
-    const create = (body: unknown, options: unknown): Promise<unknown> => {
-      this.requestedAt = performance.now();
-      const request = this.owner.withContext(this.context, () => (client.chat.completions.create as (b: unknown, o: unknown) => PromiseLike<unknown>)(body, options));
-      return Promise.resolve(request).then((stream) => observeFirstChunk(stream as ChunkSource, this.onFirstChunk));
-    };
-    return { chat: { completions: { create } } } as unknown as OpenAI;
-  }
-
-  /** Ends the span with the response's model, id, finish reasons and usage, and records the metrics. */
-  end(completion: ChatCompletion): void {
-    const usage = completion.usage ?? undefined;
-    this.owner.guardTrace(() => {
-      const attributes: Attributes = { [sc.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: completion.choices.map((choice) => choice.finish_reason ?? 'error') };
-      if (completion.id) attributes[sc.ATTR_GEN_AI_RESPONSE_ID] = completion.id;
-      if (completion.model) attributes[sc.ATTR_GEN_AI_RESPONSE_MODEL] = completion.model;
-      if (usage) Object.assign(attributes, usageAttributes(usage));
-      if (this.firstChunkSeconds !== undefined) attributes[sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = this.firstChunkSeconds;
-      if (this.owner.captureContent) attributes[sc.ATTR_GEN_AI_OUTPUT_MESSAGES] = outputMessagesJson(completion);
-      this.span.setAttributes(attributes);
-      this.span.end();
-    });
-    const metricAttributes = completion.model ? { ...this.metricAttributes, [sc.ATTR_GEN_AI_RESPONSE_MODEL]: completion.model } : this.metricAttributes;
-    this.owner.recordMetrics(metricAttributes, this.seconds(), this.firstChunkSeconds, usage);
-  }
-
-  /** Ends the span of a request that failed, was aborted or timed out. */
-  fail(error: unknown, runAborted: boolean): void {
-    this.owner.guardTrace(() => {
-      if (this.firstChunkSeconds !== undefined) this.span.setAttribute(sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.firstChunkSeconds);
-      this.owner.markFailed(this.span, error, runAborted);
-      this.span.end();
-    });
-    const type = runAborted ? RUN_ABORTED : errorType(error);
-    this.owner.recordMetrics({ ...this.metricAttributes, [sc.ATTR_ERROR_TYPE]: type }, this.seconds(), this.firstChunkSeconds, undefined);
-  }
-
-  private seconds(): number {
-    return (performance.now() - this.started) / 1000;
-  }
-
-  private readonly onFirstChunk = (): void => {
-    if (this.requestedAt !== undefined) this.firstChunkSeconds = (performance.now() - this.requestedAt) / 1000;
-  };
-}
-
-/** The `execute_tool {name}` span of one tool call. */
-export class ToolTelemetry implements ToolTracing {
-  private readonly span: Span;
-  private readonly context: Context;
-
-  constructor(
-    private readonly owner: RunTelemetry,
-    toolCall: ToolCall,
-  ) {
-    const name = toolCall.function.name;
-    const attributes: Attributes = {
-      [sc.ATTR_GEN_AI_OPERATION_NAME]: sc.GEN_AI_OPERATION_EXECUTE_TOOL,
-      [sc.ATTR_GEN_AI_TOOL_NAME]: name,
-      [sc.ATTR_GEN_AI_TOOL_CALL_ID]: toolCall.id,
-      [sc.ATTR_GEN_AI_TOOL_TYPE]: 'function',
-    };
-    if (owner.captureContent) attributes[sc.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = toolArgumentsJson(toolCall.function.arguments);
-    ({ span: this.span, context: this.context } = owner.startChild(`${sc.GEN_AI_OPERATION_EXECUTE_TOOL} ${name}`, owner.api.SpanKind.INTERNAL, attributes));
-  }
-
-  /** Runs the tool with this span active, so the tool's own spans and its MCP or HTTP calls nest under it. */
-  run<T>(invoke: () => T): T {
-    return this.owner.withContext(this.context, invoke);
-  }
-
-  /**
-   * Ends the span: status ERROR and `error.type` when the call threw (`error`), or returned a
-   * `ToolResult` with `isError` (`ToolReportedError`).
-   */
-  end(result: ToolResult, failed: boolean, error: unknown, runAborted: boolean): void {
-    this.owner.guardTrace(() => {
-      if (failed) this.owner.markFailed(this.span, error, runAborted);
-      else {
-        if (this.owner.captureContent) this.span.setAttribute(sc.ATTR_GEN_AI_TOOL_CALL_RESULT, result.content);
-        if (result.isError) {
-          this.span.setAttribute(sc.ATTR_ERROR_TYPE, 'ToolReportedError');
-          this.span.setStatus({ code: this.owner.api.SpanStatusCode.ERROR });
-        }
-      }
-      this.span.end();
-    });
-  }
-}
-
-/** `error.type` of work cut short because the run was aborted (the class of the error the run fails with). */
-const RUN_ABORTED = 'RunAbortedError';
-
-/** What `chat.completions.create({ stream: true })` resolves to, as far as the engine reads it. */
-type ChunkSource = AsyncIterable<unknown> & { controller: AbortController };
-
-/**
- * The stream, calling `onFirst` when its first chunk arrives. After that chunk the iterator hands
- * `next` straight through, so the rest of the stream pays one extra call per chunk.
- */
-function observeFirstChunk(stream: ChunkSource, onFirst: () => void): ChunkSource {
-  return {
-    controller: stream.controller,
-    [Symbol.asyncIterator]() {
-      const inner = stream[Symbol.asyncIterator]();
-      const iterator: AsyncIterator<unknown> = {
-        next: () =>
-          inner.next().then((result) => {
-            iterator.next = () => inner.next();
-            if (!result.done) onFirst();
-            return result;
-          }),
-        return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value }),
-      };
-      return iterator;
-    },
-  };
-}
-
-function requestAttributes(body: ChatCompletionCreateParamsStreaming): Attributes {
-  const attributes: Attributes = {};
-  const number = (key: string, value: unknown) => {
-    if (typeof value === 'number') attributes[key] = value;
-  };
-  number(sc.ATTR_GEN_AI_REQUEST_TEMPERATURE, body.temperature);
-  number(sc.ATTR_GEN_AI_REQUEST_TOP_P, body.top_p);
-  number(sc.ATTR_GEN_AI_REQUEST_MAX_TOKENS, body.max_completion_tokens ?? body.max_tokens);
-  number(sc.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, body.frequency_penalty);
-  number(sc.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, body.presence_penalty);
-  number(sc.ATTR_GEN_AI_REQUEST_SEED, body.seed);
-  if (typeof body.n === 'number' && body.n !== 1) attributes[sc.ATTR_GEN_AI_REQUEST_CHOICE_COUNT] = body.n;
-  const stop = body.stop;
-  if (typeof stop === 'string') attributes[sc.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = [stop];
-  else if (Array.isArray(stop)) attributes[sc.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
-  const format = body.response_format?.type;
-  if (format === 'json_schema' || format === 'json_object') attributes[sc.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
-  else if (format === 'text') attributes[sc.ATTR_GEN_AI_OUTPUT_TYPE] = 'text';
-  return attributes;
-}
-
-function usageAttributes(usage: CompletionUsage): Attributes {
-  const attributes: Attributes = {
-    [sc.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: usage.prompt_tokens ?? 0,
-    [sc.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage.completion_tokens ?? 0,
-  };
-  const cached = usage.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') attributes[sc.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cached;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (typeof reasoning === 'number') attributes[sc.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning;
-  return attributes;
 }
