@@ -35,7 +35,7 @@ import {
   GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
 } from '@opentelemetry/semantic-conventions/incubating';
 import { expect } from 'chai';
-import { Agent, FunctionTool, OnIterationStarted, streamUntilUserInput, type RunInfo } from 'chat-cmpl-stream-handler';
+import { Agent, FunctionTool, OnContentDone, OnIterationStarted, streamUntilUserInput, type RunInfo } from 'chat-cmpl-stream-handler';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
 import { collect, sleep, user } from '../support/helpers.js';
 import { OtelSdk, parentId, spanId } from './fixtures/otel.js';
@@ -186,6 +186,10 @@ describe('telemetry: spans', () => {
       started(_event: unknown, _run: RunInfo) {
         activeInHooks.push(trace.getActiveSpan()?.spanContext().spanId);
       }
+      @OnContentDone()
+      contentDone(_event: unknown, _run: RunInfo) {
+        activeInHooks.push(trace.getActiveSpan()?.spanContext().spanId);
+      }
     }
 
     await sdk.tracer.startActiveSpan('HTTP POST /chat', async (request) => {
@@ -207,7 +211,8 @@ describe('telemetry: spans', () => {
     expect(activeAtFetch).to.deep.equal(chats.map(spanId));
     expect(sdk.spans().filter((span) => span.name === 'POST /v1/chat/completions').map(parentId)).to.deep.equal(chats.map(spanId));
     expect(parentId(sdk.span('db.query'))).to.equal(spanId(tool));
-    expect(activeInHooks).to.deep.equal([spanId(run), spanId(run)]);
+    // Lifecycle hooks and stream hooks (called while the SDK pulls chunks) alike.
+    expect(activeInHooks).to.deep.equal([spanId(run), spanId(run), spanId(run)]);
   });
 
   it('parallel calls of one message each run under their own span', async () => {
