@@ -81,22 +81,24 @@ export class ChatTelemetry implements ChatTracing {
 type ChunkSource = AsyncIterable<unknown> & { controller: AbortController };
 
 /**
- * The stream, calling `onFirst` when its first chunk arrives. After that chunk the iterator hands
- * `next` straight through, so the rest of the stream pays one extra call per chunk.
+ * The stream, calling `onFirst` when its first chunk arrives. Only the iterator's first `next` is
+ * intercepted (an own property shadowing its method, removed at the first call), so the rest of the
+ * stream is read from the SDK's iterator exactly as without telemetry: no cost per chunk.
  */
 function observeFirstChunk(stream: ChunkSource, onFirst: () => void): ChunkSource {
   return {
     controller: stream.controller,
     [Symbol.asyncIterator]() {
-      const inner = stream[Symbol.asyncIterator]();
-      const iterator: AsyncIterator<unknown> = {
-        next: () =>
-          inner.next().then((result) => {
-            iterator.next = () => inner.next();
-            if (!result.done) onFirst();
-            return result;
-          }),
-        return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value }),
+      const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<unknown> & { next: AsyncIterator<unknown>['next'] };
+      const next = iterator.next;
+      const ownNext = Object.hasOwn(iterator, 'next');
+      iterator.next = (...args: [] | [unknown]) => {
+        if (ownNext) iterator.next = next;
+        else delete (iterator as { next?: unknown }).next;
+        return next.apply(iterator, args).then((result) => {
+          if (!result.done) onFirst();
+          return result;
+        });
       };
       return iterator;
     },
