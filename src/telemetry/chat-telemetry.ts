@@ -90,6 +90,8 @@ function observeFirstChunk(stream: ChunkSource, onFirst: () => void): ChunkSourc
     controller: stream.controller,
     [Symbol.asyncIterator]() {
       const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<unknown> & { next: AsyncIterator<unknown>['next'] };
+      // A frozen iterator (no SDK version makes one) goes untimed rather than failing the request.
+      if (!Object.isExtensible(iterator)) return iterator;
       const next = iterator.next;
       const ownNext = Object.hasOwn(iterator, 'next');
       iterator.next = (...args: [] | [unknown]) => {
