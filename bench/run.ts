@@ -10,6 +10,7 @@ import { ChatCompletionStreamHandler, FunctionTool, streamUntilUserInput, stream
 import { LOOP_ITERATIONS } from './scenarios.js';
 import { runSchemaBuildBench } from './schema-build.js';
 import { runLoopControlBench } from './loop-control.js';
+import { runTelemetryBench } from './telemetry.js';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 11);
 /** `BENCH_ONLY=text,loop` runs only those sections. */
@@ -140,6 +141,7 @@ async function main() {
   console.log(`  wall ratio 8 calls / 1 call: ${(eight / one).toFixed(3)}  (target ≤ 1.20)`);
   }
 
+  if (wanted('telemetry')) await runTelemetryBench({ client, enqueue, measure, report });
   child.send({ stop: true });
   await runSchemaBuildBench(REPEATS);
   if (wanted('loopcontrol')) await runLoopControlBench(REPEATS);

@@ -39,6 +39,8 @@ export { RepeatedToolCallError } from './loop/repeated-calls.js';
 export { StreamTimeoutError } from './loop/stream-timeouts.js';
 export type { StreamTimeouts, StreamTimeoutKind } from './loop/stream-timeouts.js';
 export type { RetryOptions } from './loop/request-retries.js';
+export type { TelemetryOptions, TelemetrySetting, TelemetryTracer, TelemetryMeter } from './telemetry/options.js';
+export { TelemetryUnavailableError } from './telemetry/errors.js';
 export { ChatCmplError } from './errors/chat-cmpl-error.js';
 export { RunState, RUN_STATE_VERSION, DEFAULT_REJECTION_MESSAGE } from './run/run-state.js';
 export type { Interruption, RunStateJSON, RunStateOptions, ToolCallDecision, SigningKey, PendingCallJSON } from './run/run-state.js';

@@ -20,6 +20,8 @@ export interface AgentOptions<C = any, O = unknown> extends RunSettings<C, O> {
   tools?: readonly ToolEntry<C>[];
   /** Hook handlers for every run, called in this order. */
   handlers?: readonly object[];
+  /** Names the agent in telemetry: its runs' spans are `invoke_agent {name}`, with `gen_ai.agent.name`. */
+  name?: string;
 }
 
 /** What {@link Agent.run} takes: a user message, the messages so far, or a paused run to resume. */

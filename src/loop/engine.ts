@@ -15,6 +15,8 @@ import { planRun, type RunPlan } from './run-plan.js';
 import { prepareModelStep } from './step-preparation.js';
 import { checkStopConditions, type RunStop } from './stop-conditions.js';
 import { fingerprintsFor, newPending, runToolStep, type PendingCalls } from './tool-step.js';
+import { traceRun } from '../telemetry/trace-run.js';
+import type { RunTracing } from '../telemetry/tracing.js';
 
 export type { EventSink } from './run.js';
 
@@ -45,9 +47,21 @@ type Step<C = any> =
  *
  * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
  */
-export async function runEngine<C, O = unknown>(options: RunOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
-  const run = new Run<C, O>(options as StreamUntilUserInputOptions<C, O> | undefined, sink, stop);
+export function runEngine<C, O = unknown>(options: RunOptions<C, O>, sink: EventSink, stop?: AbortSignal): Promise<RunOutcome<O>> {
+  return traceRun(options, (telemetry, setupError) => runLoop(options, sink, stop, telemetry, setupError));
+}
+
+/** {@link runEngine} within its telemetry (`setupError`: telemetry is on but cannot work; the run fails with it). */
+async function runLoop<C, O>(
+  options: RunOptions<C, O>,
+  sink: EventSink,
+  stop: AbortSignal | undefined,
+  telemetry: RunTracing | undefined,
+  setupError: unknown,
+): Promise<RunOutcome<O>> {
+  const run = new Run<C, O>(options as StreamUntilUserInputOptions<C, O> | undefined, sink, stop, telemetry);
   try {
+    if (setupError !== undefined) throw setupError;
     const plan = planRun(options, sink.streamEvents);
     run.usePlan(plan);
     let step = await startRun(run, plan);

@@ -36,15 +36,20 @@ async function sendRequest<C, O>(
   timeouts: StreamTimeouts | undefined,
 ): Promise<ChatCompletion> {
   const body = requestBody(plan, step, model);
-  const turn = new TurnStream(plan.options.client, body, run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration), timeouts);
+  // One chat span per attempt: a retried or fallback request is another call of the model.
+  const chat = run.telemetry?.startChat(body);
+  const client = chat ? chat.client(plan.options.client) : plan.options.client;
+  const turn = new TurnStream(client, body, run.signal, requestOptions, plan.wantedStreamEvents, run.streamConsumer(iteration), timeouts);
   try {
     // Raced with the signal: a hook that ignores it must not hold an aborted run.
     const completion = await raceAbort(turn.completion(), run.signal);
     if (!completion.choices[0]) throw new ModelResponseError(`The model's response to request ${iteration + 1} has no choices.`);
     // Some providers send no model name in their chunks; the completion still says which model answered.
     if (!completion.model) completion.model = model;
+    chat?.end(completion);
     return completion;
   } catch (error) {
+    chat?.fail(error, run.signal.aborted);
     turn.abort();
     throw error;
   }

@@ -20,6 +20,7 @@ import type { RetryOptions } from './request-retries.js';
 import type { PrepareStep } from './step-preparation.js';
 import type { StopCondition } from './stop-conditions.js';
 import type { StreamTimeouts } from './stream-timeouts.js';
+import type { TelemetrySetting } from '../telemetry/options.js';
 
 /** What to do when a tool call throws, times out, has invalid arguments or names an unknown tool. */
 export type ToolErrorPolicy = 'emit' | 'raise' | 'abort';
@@ -163,6 +164,15 @@ export interface RunSettings<C = any, O = unknown> {
    * @defaultValue none (no limit)
    */
   maxToolOutputChars?: number;
+  /**
+   * OpenTelemetry traces and metrics following the GenAI semantic conventions: a run span
+   * (`invoke_agent`), a `chat {model}` span per model request and an `execute_tool {tool}` span per
+   * tool call, plus the `gen_ai.client.*` metrics. `true` uses the global tracer and meter providers;
+   * `{ tracer?, meter?, captureContent? }` chooses them, and whether prompts and outputs are recorded
+   * (never by default). Needs the optional peer dependency `@opentelemetry/api`. See docs/telemetry.md.
+   * @defaultValue `false`
+   */
+  telemetry?: TelemetrySetting;
 }
 
 /**
@@ -193,6 +203,8 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSe
   model: string;
   /** An `OpenAI` client (or a subclass such as `AnthropicOpenAI`, `AzureOpenAI`). */
   client: OpenAI;
+  /** Names the run in telemetry: its span is `invoke_agent {name}`, with `gen_ai.agent.name`. */
+  name?: string;
   /** Receives stream and lifecycle events: a `ChatCompletionStreamHandler`, a class with hook decorators, or several. */
   streamHandler?: object | readonly object[];
   /** Tool objects, raw tool schemas, `@Toolset` instances, MCP toolsets. */

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOOL_ERROR_POLICY } from './defaults.js
 import { resumableState, type RunStateJSON } from '../run/run-state.js';
 import { loopControlProblems, planLoopControl, type LoopControlPlan } from './loop-control-plan.js';
 import type { RunOptions, StreamUntilUserInputOptions, ToolErrorPolicy } from './options.js';
+import { telemetryOptionProblem } from '../telemetry/options.js';
 
 const ALL_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set(STREAM_EVENT_TYPES);
 const NO_STREAM_EVENTS: ReadonlySet<StreamEventType> = new Set();
@@ -122,5 +123,8 @@ function checkOptions(options: RunOptions<any, any>): void {
     else if (unknown.length > 0) problems.push(`streamEvents names unknown stream event types (${unknown.join(', ')}); known: ${STREAM_EVENT_TYPES.join(', ')}.`);
   }
   problems.push(...loopControlProblems(options));
+  const telemetryProblem = telemetryOptionProblem(options.telemetry);
+  if (telemetryProblem) problems.push(telemetryProblem);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) problems.push(`name must be a non-empty string, got ${String(options.name)}.`);
   if (problems.length > 0) throw new TypeError(`Invalid options: ${problems.join(' ')}`);
 }

@@ -14,6 +14,7 @@ import { toAssistantParam, toolMessage } from './messages.js';
 import type { StreamUntilUserInputOptions } from './options.js';
 import type { RunPlan } from './run-plan.js';
 import type { StreamEventConsumer } from './turn-stream.js';
+import type { RunTracing } from '../telemetry/tracing.js';
 
 /** Where the engine delivers lifecycle events after their hooks ran. */
 export interface EventSink {
@@ -41,11 +42,15 @@ export class Run<C, O> {
   private yielded: ReadonlySet<StreamEventType> = new Set();
   private runInfo: RunInfo<C>;
 
-  /** @param stop - aborts the run like `options.signal`, for adapters whose consumer went away. */
+  /**
+   * @param stop - aborts the run like `options.signal`, for adapters whose consumer went away.
+   * @param telemetry - the run's spans and metrics, when its `telemetry` option is on.
+   */
   constructor(
     options: StreamUntilUserInputOptions<C, O> | undefined,
     private readonly sink: EventSink,
     private readonly stop?: AbortSignal,
+    readonly telemetry?: RunTracing,
   ) {
     const { controller, dispose } = childController(options?.signal);
     this.controller = controller;

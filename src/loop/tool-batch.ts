@@ -12,6 +12,7 @@ import { brandError, ChatCmplError } from '../errors/chat-cmpl-error.js';
 import { RepeatedToolCallError } from './repeated-calls.js';
 import type { StepToolResult } from './stop-conditions.js';
 import { truncateToolOutput } from './tool-output-limit.js';
+import type { RunTracing } from '../telemetry/tracing.js';
 
 /** The outcome of one batch of tool calls (the calls of one assistant message). */
 export interface BatchOutcome {
@@ -51,6 +52,8 @@ export interface BatchContext<C> {
   readonly refusals?: readonly (Error | undefined)[] | undefined;
   /** Longest tool message content (`maxToolOutputChars`). */
   readonly maxOutputChars?: number | undefined;
+  /** The run's telemetry, when on: one span per call. */
+  readonly telemetry?: RunTracing | undefined;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
 
   const runOne = async (index: number): Promise<void> => {
     const toolCall = asFunctionCall(calls[index]!);
+    const span = ctx.telemetry?.startTool(toolCall);
     const started = performance.now();
     ctx.events.push({ type: 'tool_call.started', iteration: ctx.iteration, toolCall });
     let result: ToolResult;
@@ -95,8 +99,9 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       // A call whose turn came after the batch was cancelled (a sibling failed under 'raise', the run
       // was aborted) must not start at all.
       if (controller.signal.aborted) throw controller.signal.reason;
+      const invoke = () => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress });
       const output = await raceAbort(
-        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
+        Promise.resolve().then(span ? () => span.run(invoke) : invoke),
         controller.signal,
       ).finally(() => (running = false));
       result = ToolResult.from(output);
@@ -133,6 +138,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
     } else {
       ctx.events.push({ type: 'tool_call.completed', iteration: ctx.iteration, toolCall, result, durationMs });
     }
+    span?.end(result, failed, error, ctx.signal.aborted);
     contents[index] = result.content;
     failedCalls[index] = failed || result.isError;
     results[index] = { toolCall, result };

@@ -173,6 +173,7 @@ async function runBatch<C, O>(
     events,
     refusals,
     maxOutputChars: plan.loop.maxToolOutputChars,
+    telemetry: run.telemetry,
   }).finally(() => events.close());
   batch.catch(() => {});
   for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);

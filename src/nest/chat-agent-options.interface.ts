@@ -24,7 +24,7 @@ export interface ToolsetSelection {
  * added after the module's; `params` are merged over the module's.
  */
 export interface ChatAgentOptions<C = any, O = unknown> extends ToolsetSelection, Partial<Omit<AgentOptions<C, O>, 'toolsets'>> {
-  /** Names the agent in error messages. */
+  /** Names the agent in error messages and in telemetry (`invoke_agent {name}`). */
   name?: string;
 }
 

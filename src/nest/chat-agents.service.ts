@@ -56,6 +56,7 @@ export class ChatAgents {
       model: this.defaults.model,
       ...moduleSettings,
       ...defined,
+      ...(name === undefined ? {} : { name }),
       toolsets: [new SelectedToolsets<C>(this.catalog, { toolsets, tags, mcpServers }, agent)],
       handlers: [...(moduleHandlers ?? []), ...(handlers ?? [])],
       params: moduleParams === undefined && params === undefined ? undefined : { ...moduleParams, ...params },

@@ -6,6 +6,7 @@ import { ChatAgents } from './chat-agents.service.js';
 import { CHAT_MCP_SERVER_OPTIONS, ChatMcpEndpoint } from './chat-mcp-endpoint.js';
 import { ChatMcpServers } from './chat-mcp-servers.js';
 import { ChatRuns } from './chat-runs.service.js';
+import { ChatTelemetryCheck } from './chat-telemetry-check.js';
 import { chatToolsClientProvider } from './chat-tools-client.provider.js';
 import { CHAT_TOOLS_CLIENT, CHAT_TOOLS_OPTIONS } from './chat-tools.constants.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
@@ -145,6 +146,7 @@ function rootModule(optionsProviders: Provider[], imports: NonNullable<DynamicMo
       ChatAgents,
       runStateStoreProvider,
       ChatRuns,
+      ChatTelemetryCheck,
       ...endpoint.providers!,
     ],
     exports: [ChatAgents, CHAT_TOOLS_CLIENT, RunStateStore, ChatRuns],

@@ -2,6 +2,7 @@ import type { ChatAgentOptions } from './chat-agent-options.interface.js';
 import { ChatToolsModuleError } from './chat-tools-module.error.js';
 import type { ChatAgentDefaults, ChatMcpServerOptions, ChatToolsModuleOptions } from './chat-tools-options.interface.js';
 import { describeValue } from './describe-value.js';
+import { telemetryOptionProblem } from '../telemetry/options.js';
 
 // Written as `satisfies Record<keyof ..., true>` so adding an option to the interfaces (or to
 // AgentOptions) fails compilation here until the key is listed.
@@ -24,6 +25,7 @@ const DEFAULT_KEYS = {
   retry: true,
   fallbackModels: true,
   maxToolOutputChars: true,
+  telemetry: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */
@@ -82,6 +84,7 @@ export function assertModuleOptions(value: unknown, where: string): asserts valu
     throw new ChatToolsModuleError(`${where}: \`model\` must be the default model name (a non-empty string), got ${describeValue(options['model'])}.`);
   }
   assertObjectList(options['handlers'], `${where}: \`handlers\``, 'hook handler instances');
+  assertTelemetry(options['telemetry'], where);
   const servers = options['mcpServers'];
   assertObjectList(servers, `${where}: \`mcpServers\``, 'McpToolset.connect configs ({ url } | { command } | { client })');
   (servers as readonly Record<string, unknown>[] | undefined)?.forEach((server, i) => assertStringList(server['tags'], `${where}: \`mcpServers[${i}].tags\``));
@@ -169,6 +172,12 @@ export function assertAgentOptions(value: unknown, where: string): asserts value
   assertStringList(options['tags'], `${where}: \`tags\``);
   assertStringList(options['mcpServers'], `${where}: \`mcpServers\` (server names)`);
   assertObjectList(options['handlers'], `${where}: \`handlers\``, 'hook handler instances');
+  assertTelemetry(options['telemetry'], where);
+}
+
+function assertTelemetry(value: unknown, where: string): void {
+  const problem = telemetryOptionProblem(value);
+  if (problem) throw new ChatToolsModuleError(`${where}: ${problem}`);
 }
 
 function asOptionsObject(value: unknown, where: string, shape: string): Record<string, unknown> {

@@ -25,6 +25,7 @@ const FACTORIES: Record<string, { entry: EntryName; make: (m: Entry) => Error; b
   RepeatedToolCallError: { entry: 'core', make: (m) => new m.RepeatedToolCallError('search', 3, 3), bases: [] },
   StreamTimeoutError: { entry: 'core', make: (m) => new m.StreamTimeoutError('idle', 100, 'gpt-x'), bases: ['RunError'] },
   OutputValidationError: { entry: 'core', make: (m) => new m.OutputValidationError('Answer', [{ path: 'x', message: 'bad' }]), bases: [] },
+  TelemetryUnavailableError: { entry: 'core', make: (m) => new m.TelemetryUnavailableError(new Error("Cannot find package '@opentelemetry/api'")), bases: [] },
   ScriptError: { entry: 'testing', make: (m) => new m.ScriptError('script not done'), bases: [] },
   McpConfigurationError: { entry: 'mcp', make: (m) => new m.McpConfigurationError('no url'), bases: [] },
   McpConnectionError: { entry: 'mcp', make: (m) => new m.McpConnectionError('refused', { server: 'fs' }), bases: [] },

@@ -60,4 +60,20 @@ describe('examples (run against their scripted servers, as in the README)', () =
     expect(output).to.contain('It is sunny and 25°C in Tokyo right now.');
     expect(output).to.contain('Thinking blocks kept on the tool-calling turn: thinking');
   });
+
+  it('telemetry: prints the span tree of the run (run span, chat and tool spans, the tool’s own span) with the console exporter', async () => {
+    const output = await runExample('telemetry');
+    expect(output).to.match(
+      new RegExp(
+        [
+          String.raw`\ninvoke_agent weather-bot  \[INTERNAL, [\d.]+ ms\]  gen_ai.provider.name=openai gen_ai.agent.name=weather-bot gen_ai.usage.input_tokens=\d+ gen_ai.usage.output_tokens=\d+`,
+          String.raw`├─ chat gpt-4.1-nano  \[CLIENT, [\d.]+ ms\]  gen_ai.provider.name=openai gen_ai.response.finish_reasons=tool_calls gen_ai.response.id=chatcmpl-scripted-1 [^\n]*`,
+          String.raw`├─ execute_tool get_weather  \[INTERNAL, [\d.]+ ms\]  gen_ai.tool.call.id=call_1_0`,
+          String.raw`│  └─ weather-api GET /current  \[INTERNAL, [\d.]+ ms\]`,
+          String.raw`└─ chat gpt-4.1-nano  \[CLIENT, [\d.]+ ms\]  gen_ai.provider.name=openai gen_ai.response.finish_reasons=stop gen_ai.response.id=chatcmpl-scripted-2 [^\n]*\n`,
+        ].join('\n'),
+      ),
+    );
+    expect(output).to.contain('Answer: It is sunny and 25°C in Tokyo.');
+  });
 });

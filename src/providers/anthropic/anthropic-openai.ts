@@ -1,5 +1,6 @@
 import OpenAI, { OpenAIError, type ClientOptions } from 'openai';
 import { anthropicFetchConfig, createAnthropicFetch } from './fetch.js';
+import { GEN_AI_PROVIDER_NAME } from '../../telemetry/provider-name.js';
 
 /** Anthropic's API origin; requests go to `{baseURL}/v1/messages`. */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
@@ -65,6 +66,11 @@ export interface AnthropicOpenAIOptions extends Omit<ClientOptions, OpenAIOnlyOp
  * ```
  */
 export class AnthropicOpenAI extends OpenAI {
+  static {
+    // Telemetry names the provider of this client's requests `anthropic`, whatever the baseURL.
+    Object.defineProperty(this.prototype, GEN_AI_PROVIDER_NAME, { value: 'anthropic' });
+  }
+
   /** `max_tokens` used when a request sets none. */
   readonly defaultMaxTokens: number;
   /** The `anthropic-version` header value. */
