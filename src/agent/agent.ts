@@ -43,6 +43,8 @@ export interface AgentRunOptions<C = any> {
   maxIterations?: number;
   /** Which stream events {@link Agent.stream} yields; see {@link StreamUntilUserInputOptions.streamEvents}. */
   streamEvents?: StreamUntilUserInputOptions['streamEvents'];
+  /** Overrides the agent's `checkpointToolCalls` for this run (see {@link RunSettings.checkpointToolCalls}). */
+  checkpointToolCalls?: boolean;
 }
 
 /**
@@ -115,6 +117,7 @@ export class Agent<C = any, O = unknown> {
       signal: run.signal,
       maxIterations: run.maxIterations ?? settings.maxIterations,
       streamEvents: run.streamEvents,
+      checkpointToolCalls: run.checkpointToolCalls ?? settings.checkpointToolCalls,
     } as RunOptions<C, O> & WithContext<C>;
   }
 }

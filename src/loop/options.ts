@@ -104,6 +104,16 @@ export interface RunSettings<C = any, O = unknown> {
    * state travels through a client. Keep it on the server.
    */
   signingKey?: SigningKey;
+  /**
+   * Also emits `run.checkpoint { after: 'tool_call', toolCall }` each time a call of a tool batch
+   * settles, not only after the model turn and after the whole batch. Its state's pending calls carry
+   * the results so far, so a run resumed from it (after a crash in the middle of a batch) runs only the
+   * calls that had not finished. Durable runners that store every checkpoint turn it on (the BullMQ
+   * worker of `chat-cmpl-stream-handler/bullmq` does). Under `onToolError: 'raise'` or `'abort'` a
+   * failed call gets no such checkpoint: the run fails, and a resume runs the call again.
+   * @defaultValue `false`
+   */
+  checkpointToolCalls?: boolean;
 }
 
 /**

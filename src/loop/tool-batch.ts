@@ -32,6 +32,8 @@ export class ToolCallCancelledError extends ChatCmplError {
 
 /** What a batch needs from the run. */
 export interface BatchContext<C> {
+  /** The run's id (kept across resumes), for the calls' idempotency keys. */
+  readonly runId: string;
   readonly iteration: number;
   readonly context: C;
   readonly signal: AbortSignal;
@@ -84,7 +86,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       // was aborted) must not start at all.
       if (controller.signal.aborted) throw controller.signal.reason;
       const output = await raceAbort(
-        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress })),
+        Promise.resolve().then(() => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress, idempotencyKey: idempotencyKey(ctx, toolCall) })),
         controller.signal,
       ).finally(() => (running = false));
       result = ToolResult.from(output);
@@ -154,6 +156,11 @@ function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
   if (call.type === 'function') return call;
   // Custom (free-form) tool calls are routed by name like function calls; their input is the "arguments".
   return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
+}
+
+/** Stable across resumes and workers: the run keeps its id, the history keeps the call's id and iteration. */
+function idempotencyKey(ctx: { readonly runId: string; readonly iteration: number }, toolCall: ToolCall): string {
+  return `${ctx.runId}:${ctx.iteration}:${toolCall.id}`;
 }
 
 function resolveInvoker<C>(toolCall: ToolCall, ctx: BatchContext<C>): ToolInvoker<C> {

@@ -9,6 +9,7 @@ import { EventQueue } from './event-queue.js';
 import type { Run } from './run.js';
 import type { RunPlan } from './run-plan.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
+import { toolCallCheckpoints, type BatchEventFollower } from './tool-call-checkpoints.js';
 
 /** The unanswered calls of the last assistant message, with what the state knows of each. */
 export type PendingCalls = PendingCallJSON[];
@@ -74,7 +75,7 @@ export async function runToolStep<C, O>(
     replaceCall(assistant, editedCall);
     return editedCall;
   });
-  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration) : undefined;
+  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration, toolCallCheckpoints(run, plan, tools, iteration, entries)) : undefined;
   runnable.forEach((entry, index) => (entry.result = { content: outcome!.contents[index]!, isError: outcome!.failed[index]! }));
 
   if (entries.some((entry) => !entry.result)) return { kind: 'interrupted', pending: entries, fatal: outcome?.fatal };
@@ -128,9 +129,17 @@ function checkToolsUnchanged<C>(runnable: PendingCalls, calls: Map<string, ToolC
   }
 }
 
-async function runBatch<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: MergedTools<C>, calls: readonly ToolCall[], iteration: number): Promise<BatchOutcome> {
+async function runBatch<C, O>(
+  run: Run<C, O>,
+  plan: RunPlan<C, O>,
+  tools: MergedTools<C>,
+  calls: readonly ToolCall[],
+  iteration: number,
+  follow: BatchEventFollower | undefined,
+): Promise<BatchOutcome> {
   const events = new EventQueue<LifecycleEvent>();
   const batch = runToolBatch(calls, {
+    runId: run.runId,
     iteration,
     context: plan.options.context as C,
     signal: run.signal,
@@ -143,7 +152,10 @@ async function runBatch<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, tools: Merged
     events,
   }).finally(() => events.close());
   batch.catch(() => {});
-  for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);
+  for (let event = await events.next(); event !== null; event = await events.next()) {
+    await run.deliver(event);
+    if (follow) await follow(event);
+  }
   return batch;
 }
 

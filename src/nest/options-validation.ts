@@ -17,6 +17,7 @@ const DEFAULT_KEYS = {
   requestOptions: true,
   needsApproval: true,
   signingKey: true,
+  checkpointToolCalls: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */

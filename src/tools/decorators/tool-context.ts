@@ -14,4 +14,9 @@ export interface ToolContext<C = unknown> {
   readonly signal: AbortSignal;
   /** Zero-based index of the model request whose answer contained this call. */
   readonly iteration: number;
+  /**
+   * The same for every execution of this call, also when a resumed run runs it again: pass it to
+   * the system the tool changes so its effect happens once. See `ToolInvocationOptions.idempotencyKey`.
+   */
+  readonly idempotencyKey?: string | undefined;
 }

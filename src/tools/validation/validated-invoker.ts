@@ -28,9 +28,9 @@ const NO_ARGUMENTS = Object.freeze({});
  */
 export function createValidatedInvoker<C>(spec: ValidatedInvokerSpec): ToolInvoker<C> {
   return async (toolCall, context, options) => {
-    const { signal, iteration } = invocationOptions(options);
+    const { signal, iteration, idempotencyKey } = invocationOptions(options);
     const args = await argumentsOfCall(spec, toolCall);
-    const toolContext: ToolContext<C> = { context, toolCall, signal, iteration };
+    const toolContext: ToolContext<C> = { context, toolCall, signal, iteration, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
     return toToolResult(await spec.method.call(spec.instance, args, toolContext));
   };
 }
