@@ -45,6 +45,8 @@ export interface AgentRunOptions<C = any> {
   streamEvents?: StreamUntilUserInputOptions['streamEvents'];
   /** Overrides the agent's `checkpointToolCalls` for this run (see {@link RunSettings.checkpointToolCalls}). */
   checkpointToolCalls?: boolean;
+  /** The run's id; see {@link StreamUntilUserInputOptions.runId}. Ignored when resuming (the state's id is kept). */
+  runId?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export class Agent<C = any, O = unknown> {
       maxIterations: run.maxIterations ?? settings.maxIterations,
       streamEvents: run.streamEvents,
       checkpointToolCalls: run.checkpointToolCalls ?? settings.checkpointToolCalls,
+      runId: run.runId,
     } as RunOptions<C, O> & WithContext<C>;
   }
 }

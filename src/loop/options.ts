@@ -153,6 +153,11 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSe
   /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
   signal?: AbortSignal;
   /**
+   * The run's id (`run.runId` in hooks, `state.runId`, part of each call's idempotency key): yours to
+   * correlate the run with a request or a job. Default: a new UUID. A resumed run keeps its state's id.
+   */
+  runId?: string;
+  /**
    * Resumes a paused run (`result.state`, a `run.checkpoint` state, or its JSON form) instead of
    * starting one: the state's history is used and `messages` / `instructions` are ignored. Calls
    * approved in the state run once; rejected ones are answered; a call already answered never runs
