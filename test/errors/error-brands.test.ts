@@ -32,6 +32,7 @@ const FACTORIES: Record<string, { entry: EntryName; make: (m: Entry) => Error; b
     bases: [],
   },
   ChatToolsModuleError: { entry: 'nest', make: (m) => new m.ChatToolsModuleError('bad options'), bases: [] },
+  AgentQueueError: { entry: 'bullmq', make: (m) => new m.AgentQueueError('no such run'), bases: [] },
 };
 
 /** Error classes an entry re-exports from a dependency (the MCP SDK's OAuth error): not ours to brand. */
