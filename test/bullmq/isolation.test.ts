@@ -31,15 +31,18 @@ describe('bullmq: optional dependency', () => {
     expect(stdout).to.contain('bullmq entry needs bullmq: Denied module requested: bullmq');
   });
 
-  it('require() of the core entry loads neither; require() of the bullmq entry loads both', async () => {
+  it('require() of the core entry loads neither; the bullmq entry loads both but not NestJS; bullmq/nest adds NestJS', async () => {
     const script = `
-      const loaded = () => ['bullmq', 'ioredis'].filter((name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/')));
+      const loaded = () => ['bullmq', 'ioredis', '@nestjs/common'].filter((name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/')));
       require('chat-cmpl-stream-handler');
       console.log('core:', JSON.stringify(loaded()));
       require('chat-cmpl-stream-handler/bullmq');
-      console.log('bullmq entry:', JSON.stringify(loaded()));`;
+      console.log('bullmq entry:', JSON.stringify(loaded()));
+      require('chat-cmpl-stream-handler/bullmq/nest');
+      console.log('bullmq/nest entry:', JSON.stringify(loaded()));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: process.cwd(), timeout: 15_000 });
     expect(stdout).to.contain('core: []');
     expect(stdout).to.contain('bullmq entry: ["bullmq","ioredis"]');
+    expect(stdout).to.contain('bullmq/nest entry: ["bullmq","ioredis","@nestjs/common"]');
   });
 });

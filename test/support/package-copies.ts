@@ -8,6 +8,7 @@ export const ENTRIES = {
   anthropic: 'chat-cmpl-stream-handler/anthropic',
   nest: 'chat-cmpl-stream-handler/nest',
   bullmq: 'chat-cmpl-stream-handler/bullmq',
+  bullmqNest: 'chat-cmpl-stream-handler/bullmq/nest',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;
