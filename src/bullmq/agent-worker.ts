@@ -1,9 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import type { Agent } from '../agent/agent.js';
-import { ChatCompletionStreamHandler } from '../hooks/chat-completion-stream-handler.js';
 import { STREAM_EVENT_TYPES } from '../run/event-names.js';
-import type { LifecycleEvent, RunCheckpointEvent } from '../run/lifecycle-events.js';
 import type { StreamEventType } from '../run/stream-events.js';
 import { assertQueueName } from './agent-queue.js';
 import { AgentQueueError } from './errors.js';
@@ -13,7 +11,7 @@ import { RUN_JOB_VERSION, type RunJobData, type RunJobResult } from './job-data.
 import { failureOutcome, outcomeOf, type TerminalEvent } from './outcome.js';
 import { openRedis } from './redis-connection.js';
 import { DEFAULT_PREFIX, jobLockKey, runKeys } from './run-keys.js';
-import { RunRecord } from './run-record.js';
+import { NO_EVENTS, RunRecord } from './run-record.js';
 import { isLockLost, withRunScripts, type ScriptedRedis } from './run-scripts.js';
 import { isTransientError } from './transient.js';
 
@@ -206,51 +204,37 @@ export class AgentWorker {
           : undefined;
       if (refusal !== undefined) {
         const error = new AgentQueueError(refusal);
-        await record.finish({ payload: '', iterationEntry: '' }, failureOutcome(error, checkpoint?.messages), this.resultTtlSeconds);
+        await record.finish(NO_EVENTS, failureOutcome(error, checkpoint?.messages), this.resultTtlSeconds);
         throw new UnrecoverableError(refusal);
       }
       if (checkpoint?.next === 'finished') {
         // The run had finished when its worker died, before the outcome was recorded: record it from the
         // last checkpoint rather than fail resuming a finished run (`parsed` of an outputType is not in it).
         const { messages, usages, completions } = checkpoint;
-        await record.finish({ payload: '', iterationEntry: '' }, { status: 'completed', result: { messages, usages, completions } }, this.resultTtlSeconds);
+        await record.finish(NO_EVENTS, { status: 'completed', result: { messages, usages, completions } }, this.resultTtlSeconds);
         return { runId: data.runId, status: 'completed' };
       }
       const publisher = new EventPublisher(record, this.eventBatchMs, (error) => controller.abort(isLockLost(error) ? new StopReason('lock-lost', 'Another worker took the run over.') : error));
-      const terminal = await this.runAgent(agent!, data.runId, checkpoint ?? data.input, data.context, record, publisher, controller.signal);
+      const terminal = await this.runAgent(agent!, data.runId, checkpoint ?? data.input, data.context, publisher, controller.signal);
       return await this.settle(job, record, publisher, terminal, controller.signal);
     } finally {
       this.running.delete(jobId);
     }
   }
 
-  /** Runs the agent to its terminal event, publishing the others and storing every checkpoint. */
-  private async runAgent(
-    agent: Agent<any, any>,
-    runId: string,
-    input: RunJobData['input'],
-    context: unknown,
-    record: RunRecord,
-    publisher: EventPublisher,
-    signal: AbortSignal,
-  ): Promise<TerminalEvent> {
-    let terminal: TerminalEvent | undefined;
-    const stream = agent.stream(input, {
-      runId,
-      context,
-      signal,
-      handlers: [new CheckpointWriter(record)],
-      streamEvents: this.streamEvents,
-      checkpointToolCalls: true,
-    });
-    for await (const event of stream as AsyncIterable<LifecycleEvent>) {
-      if (event.type === 'run.completed' || event.type === 'run.interrupted' || event.type === 'run.failed') terminal = event;
-      else {
-        const full = publisher.push(event);
-        if (full) await full;
-      }
+  /**
+   * Runs the agent to its end. Its events reach the publisher through hooks, so they are published
+   * in order and each checkpoint is stored with the events before it, before the run goes on.
+   */
+  private async runAgent(agent: Agent<any, any>, runId: string, input: RunJobData['input'], context: unknown, publisher: EventPublisher, signal: AbortSignal): Promise<TerminalEvent> {
+    try {
+      const result = await agent.run(input, { runId, context, signal, handlers: [publisher.hooks(this.streamEvents)], checkpointToolCalls: true });
+      if (!result.state) return { type: 'run.completed', result };
+      return { type: 'run.interrupted', state: result.state, interruptions: result.interruptions, result };
+    } catch (error) {
+      const messages = (error as { messages?: unknown } | null)?.messages;
+      return { type: 'run.failed', error, messages: Array.isArray(messages) ? messages : [] };
     }
-    return terminal!;
   }
 
   /**
@@ -277,17 +261,6 @@ export class AgentWorker {
     }
     await record.finish(await publisher.drain(), outcomeOf(terminal), this.resultTtlSeconds);
     throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Stores every checkpoint before the run goes on (a hook: the engine waits for it). */
-class CheckpointWriter extends ChatCompletionStreamHandler {
-  constructor(private readonly record: RunRecord) {
-    super();
-  }
-
-  override async onCheckpoint(event: RunCheckpointEvent): Promise<void> {
-    await this.record.checkpoint(JSON.stringify(event.state));
   }
 }
 

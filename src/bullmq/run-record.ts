@@ -9,7 +9,12 @@ export interface PendingEvents {
   readonly payload: string;
   /** The id of the entry that holds the current model request's `iteration.started`, or `''`. */
   readonly iterationEntry: string;
+  /** Whether these events start a model request (their entry becomes the iteration's entry). */
+  readonly startsIteration: boolean;
 }
+
+/** No events. */
+export const NO_EVENTS: PendingEvents = { payload: '', iterationEntry: '', startsIteration: false };
 
 /**
  * One worker's writes to one run's records, each fenced by the job's lock (`token`): once another
@@ -33,9 +38,10 @@ export class RunRecord {
     return { checkpoint: state ? (JSON.parse(state) as RunStateJSON) : undefined, recoveries: Number(recoveries) };
   }
 
-  /** Stores a checkpoint (the run's state as JSON). */
-  async checkpoint(stateJson: string): Promise<void> {
-    await this.redis.ccshRunCheckpoint(this.lockKey, this.keys.meta, this.token, stateJson);
+  /** Appends the events not written yet, then stores a checkpoint (the run's state as JSON); returns the events' entry id. */
+  checkpoint(stateJson: string, pending: PendingEvents): Promise<string | null> {
+    const { keys } = this;
+    return this.redis.ccshRunCheckpoint(this.lockKey, keys.events, keys.meta, this.token, EVENT_STREAM_MAXLEN, pending.payload, pending.iterationEntry, stateJson);
   }
 
   /** Appends a batch of events; returns the entry's id. */

@@ -66,12 +66,14 @@ redis.call('PERSIST', KEYS[4])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ${STATUS_STREAM_MAXLEN}, '*', 's', 'active')
 return { redis.call('HGET', KEYS[4], 'state'), recoveries }`,
   },
-  // KEYS: lock, meta. ARGV: token, state JSON.
+  // The events so far, then the checkpoint: a reader never misses what happened before a checkpoint.
+  // KEYS: lock, events, meta. ARGV: token, maxlen, payload, iteration entry, state JSON. Returns the entry id or false.
   ccshRunCheckpoint: {
-    numberOfKeys: 2,
-    lua: `${FENCE}
-redis.call('HSET', KEYS[2], 'state', ARGV[2])
-return 1`,
+    numberOfKeys: 3,
+    lua: `${FENCE}${APPEND}
+local id = append(KEYS[2], ARGV[2], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[3], 'state', ARGV[5])
+return id`,
   },
   // KEYS: lock, events. ARGV: token, maxlen, payload, iteration entry.
   ccshRunAppend: {
@@ -106,7 +108,7 @@ return statusId`,
 export type ScriptedRedis = Redis & {
   ccshRunEnqueue(status: string, events: string, meta: string, mode: 'new' | 'resume'): Promise<string>;
   ccshRunStart(lock: string, status: string, events: string, meta: string, token: string, jobId: string): Promise<[string | null, number]>;
-  ccshRunCheckpoint(lock: string, meta: string, token: string, state: string): Promise<1>;
+  ccshRunCheckpoint(lock: string, events: string, meta: string, token: string, maxlen: number, payload: string, iterationEntry: string, state: string): Promise<string | null>;
   ccshRunAppend(lock: string, events: string, token: string, maxlen: number, payload: string, iterationEntry: string): Promise<string>;
   ccshRunRelease(lock: string, events: string, meta: string, token: string, maxlen: number, payload: string, iterationEntry: string): Promise<1>;
   ccshRunFinish(
