@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Injectable, Module, Post, Res, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { expect } from 'chai';
-import type { AgentQueue } from 'chat-cmpl-stream-handler/bullmq';
+import type { LifecycleEvent } from 'chat-cmpl-stream-handler';
+import { AgentQueue } from 'chat-cmpl-stream-handler/bullmq';
 import { AgentQueueModule, InjectAgentQueue, getAgentQueueToken } from 'chat-cmpl-stream-handler/bullmq/nest';
 import { ChatToolsModule } from 'chat-cmpl-stream-handler/nest';
 import { reply, ScriptedChatServer, toolCall } from 'chat-cmpl-stream-handler/testing';
-import { rejectionOf } from '../support/helpers.js';
+import { collect, rejectionOf } from '../support/helpers.js';
 import { BillingModule, WarehouseModule } from '../nest/fixtures/toolsets.js';
 import { parseSse } from '../nest/fixtures/sse.js';
 import { RedisServer } from './support/redis-server.js';
@@ -94,6 +96,37 @@ describe('bullmq: NestJS (AgentQueueModule, @InjectAgentQueue)', function () {
     expect(queue).to.equal(web.get(getAgentQueueToken()));
     expect((await queue.result(events.at(-1)!.data.runId)).finalContent).to.equal('We have 4 in stock.');
     expect(model.bodies[0].tools.map((t: { function: { name: string } }) => t.function.name)).to.include('stock__check_stock');
+  });
+
+  it("the example app's support agent runs through the queue: its module plus AgentQueueModule in the worker, enqueue and events elsewhere", async () => {
+    const { AppModule } = await import('../../examples/nest-app/app.module.js');
+    const { ChatModel } = await import('../../examples/nest-app/model/chat-model.js');
+    const { OrdersRepository } = await import('../../examples/nest-app/orders/orders.repository.js');
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule, AgentQueueModule.forRoot({ connection: redis.connection, name, worker: { agents: ['support'] } })],
+    })
+      .overrideProvider(ChatModel)
+      .useValue(new ChatModel(model.client(), 'gpt-e2e'))
+      .compile();
+    const worker = moduleRef.createNestApplication({ logger: false });
+    await worker.init();
+    apps.push(worker);
+
+    model.enqueue(
+      reply.toolCalls(toolCall('orders__cancel_order', { orderId: 'ord_1001', reason: 'changed_mind', note: null })),
+      reply.text('Your order ord_1001 is cancelled.'),
+    );
+    const queue = new AgentQueue({ connection: redis.connection, name });
+    try {
+      const { runId } = await queue.enqueue('support', 'Cancel ord_1001, I changed my mind.', { context: { userId: 'cus_7' } });
+      const events = await collect(queue.events(runId));
+      const completed = events.find((e) => e.type === 'tool_call.completed') as Extract<LifecycleEvent, { type: 'tool_call.completed' }>;
+      expect(completed.result.content).to.equal('Cancelled ord_1001 (Espresso machine); reason: changed_mind.');
+      expect(events.at(-1)!.type).to.equal('run.completed');
+      expect(worker.get(OrdersRepository).findForCustomer('ord_1001', 'cus_7')?.status).to.equal('cancelled');
+    } finally {
+      await queue.close();
+    }
   });
 
   it('forRootAsync takes the options from a factory; app.close() closes the worker and the queue', async () => {
