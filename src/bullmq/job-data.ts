@@ -8,7 +8,7 @@ export const RUN_JOB_VERSION = 1;
 
 /** The data of a BullMQ job that runs an agent (plain JSON, as BullMQ stores it). */
 export interface RunJobData {
-  /** {@link RUN_JOB_VERSION}. */
+  /** The format version of the job data (1). */
   v: number;
   runId: string;
   /** The name of the agent in the workers' `agents`. */
