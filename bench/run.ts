@@ -145,6 +145,7 @@ async function main() {
   child.send({ stop: true });
   await runSchemaBuildBench(REPEATS);
   if (wanted('loopcontrol')) await runLoopControlBench(REPEATS);
+  if (wanted('queue')) await (await import('./agent-queue.js')).runAgentQueueBench();
 }
 
 async function measure(

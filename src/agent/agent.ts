@@ -45,6 +45,10 @@ export interface AgentRunOptions<C = any> {
   maxIterations?: number;
   /** Which stream events {@link Agent.stream} yields; see {@link StreamUntilUserInputOptions.streamEvents}. */
   streamEvents?: StreamUntilUserInputOptions['streamEvents'];
+  /** Overrides the agent's `checkpointToolCalls` for this run (see {@link RunSettings.checkpointToolCalls}). */
+  checkpointToolCalls?: boolean;
+  /** The run's id; see {@link StreamUntilUserInputOptions.runId}. Ignored when resuming (the state's id is kept). */
+  runId?: string;
 }
 
 /**
@@ -117,6 +121,8 @@ export class Agent<C = any, O = unknown> {
       signal: run.signal,
       maxIterations: run.maxIterations ?? settings.maxIterations,
       streamEvents: run.streamEvents,
+      checkpointToolCalls: run.checkpointToolCalls ?? settings.checkpointToolCalls,
+      runId: run.runId,
     } as RunOptions<C, O> & WithContext<C>;
   }
 }

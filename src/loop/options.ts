@@ -173,6 +173,16 @@ export interface RunSettings<C = any, O = unknown> {
    * @defaultValue `false`
    */
   telemetry?: TelemetrySetting;
+  /**
+   * Also emits `run.checkpoint { after: 'tool_call', toolCall }` each time a call of a tool batch
+   * settles, not only after the model turn and after the whole batch. Its state's pending calls carry
+   * the results so far, so a run resumed from it (after a crash in the middle of a batch) runs only the
+   * calls that had not finished. Durable runners that store every checkpoint turn it on (the BullMQ
+   * worker of `chat-cmpl-stream-handler/bullmq` does). Under `onToolError: 'raise'` or `'abort'` a
+   * failed call gets no such checkpoint: the run fails, and a resume runs the call again.
+   * @defaultValue `false`
+   */
+  checkpointToolCalls?: boolean;
 }
 
 /**
@@ -213,6 +223,11 @@ export interface StreamUntilUserInputOptions<C = any, O = unknown> extends RunSe
   context?: C;
   /** Aborts the model stream and running tools; the run then fails with `RunAbortedError`. */
   signal?: AbortSignal;
+  /**
+   * The run's id (`run.runId` in hooks, `state.runId`, part of each call's idempotency key): yours to
+   * correlate the run with a request or a job. Default: a new UUID. A resumed run keeps its state's id.
+   */
+  runId?: string;
   /**
    * Resumes a paused run (`result.state`, a `run.checkpoint` state, or its JSON form) instead of
    * starting one: the state's history is used and `messages` / `instructions` are ignored. Calls

@@ -102,6 +102,12 @@ function checkOptions(options: RunOptions<any, any>): void {
   if (key !== undefined && !((typeof key === 'string' && key !== '') || (key instanceof Uint8Array && key.length > 0))) {
     problems.push('signingKey must be a non-empty string or Uint8Array (keep it on the server).');
   }
+  if (options.runId !== undefined && (typeof options.runId !== 'string' || options.runId === '')) {
+    problems.push(`runId must be a non-empty string, got ${JSON.stringify(options.runId)}.`);
+  }
+  if (options.checkpointToolCalls !== undefined && typeof options.checkpointToolCalls !== 'boolean') {
+    problems.push(`checkpointToolCalls must be true or false, got ${String(options.checkpointToolCalls)}.`);
+  }
   const max = options.maxIterations;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxIterations must be a positive integer, got ${String(max)}.`);
   const instructions = options.instructions;

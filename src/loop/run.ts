@@ -31,7 +31,7 @@ export interface EventSink {
  * events go out ({@link deliver}: the hooks first, then the sink).
  */
 export class Run<C, O> {
-  private id: string = randomUUID();
+  private id: string;
   readonly messages: ChatCompletionMessageParam[] = [];
   readonly usages: CompletionUsage[] = [];
   readonly completions: ChatCompletion[] = [];
@@ -52,6 +52,7 @@ export class Run<C, O> {
     private readonly stop?: AbortSignal,
     readonly telemetry?: RunTracing,
   ) {
+    this.id = typeof options?.runId === 'string' && options.runId !== '' ? options.runId : randomUUID();
     const { controller, dispose } = childController(options?.signal);
     this.controller = controller;
     this.disposeController = dispose;

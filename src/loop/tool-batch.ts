@@ -38,6 +38,8 @@ export class ToolCallCancelledError extends ChatCmplError {
 
 /** What a batch needs from the run. */
 export interface BatchContext<C> {
+  /** The run's id (kept across resumes), for the calls' idempotency keys. */
+  readonly runId: string;
   readonly iteration: number;
   readonly context: C;
   readonly signal: AbortSignal;
@@ -99,7 +101,7 @@ export async function runToolBatch<C>(calls: readonly ChatCompletionMessageToolC
       // A call whose turn came after the batch was cancelled (a sibling failed under 'raise', the run
       // was aborted) must not start at all.
       if (controller.signal.aborted) throw controller.signal.reason;
-      const invoke = () => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress });
+      const invoke = () => invoker(toolCall, ctx.context, { signal: controller.signal, iteration: ctx.iteration, reportProgress, idempotencyKey: idempotencyKey(ctx, toolCall) });
       const output = await raceAbort(
         Promise.resolve().then(span ? () => span.run(invoke) : invoke),
         controller.signal,
@@ -174,6 +176,11 @@ function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
   if (call.type === 'function') return call;
   // Custom (free-form) tool calls are routed by name like function calls; their input is the "arguments".
   return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
+}
+
+/** Stable across resumes and workers: the run keeps its id, the history keeps the call's id and iteration. */
+function idempotencyKey(ctx: { readonly runId: string; readonly iteration: number }, toolCall: ToolCall): string {
+  return `${ctx.runId}:${ctx.iteration}:${toolCall.id}`;
 }
 
 function resolveInvoker<C>(toolCall: ToolCall, ctx: BatchContext<C>): ToolInvoker<C> {

@@ -11,6 +11,7 @@ import type { RunPlan } from './run-plan.js';
 import { refusedRepeatedCalls } from './repeated-calls.js';
 import type { StepToolResult } from './stop-conditions.js';
 import { runToolBatch, type BatchOutcome } from './tool-batch.js';
+import { toolCallCheckpoints, type BatchEventFollower } from './tool-call-checkpoints.js';
 
 /** The unanswered calls of the last assistant message, with what the state knows of each. */
 export type PendingCalls = PendingCallJSON[];
@@ -87,7 +88,8 @@ export async function runToolStep<C, O>(
   const refusedByIndex = refusedRepeatedCalls(run.messages, plan.loop.repeatedCallLimit);
   const callIndex = new Map([...calls.keys()].map((id, index) => [id, index]));
   const refusals = refusedByIndex && runnable.map((entry) => refusedByIndex[callIndex.get(entry.id)!]);
-  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration, refusals) : undefined;
+  const follow = toolCallCheckpoints(run, plan, tools, iteration, entries);
+  const outcome = toRun.length > 0 ? await runBatch(run, plan, tools, toRun, iteration, refusals, follow) : undefined;
   const ran = new Map<string, ToolResult>();
   runnable.forEach((entry, index) => {
     entry.result = { content: outcome!.contents[index]!, isError: outcome!.failed[index]! };
@@ -158,9 +160,11 @@ async function runBatch<C, O>(
   calls: readonly ToolCall[],
   iteration: number,
   refusals: readonly (Error | undefined)[] | undefined,
+  follow: BatchEventFollower | undefined,
 ): Promise<BatchOutcome> {
   const events = new EventQueue<LifecycleEvent>();
   const batch = runToolBatch(calls, {
+    runId: run.runId,
     iteration,
     context: plan.options.context as C,
     signal: run.signal,
@@ -176,7 +180,10 @@ async function runBatch<C, O>(
     telemetry: run.telemetry,
   }).finally(() => events.close());
   batch.catch(() => {});
-  for (let event = await events.next(); event !== null; event = await events.next()) await run.deliver(event);
+  for (let event = await events.next(); event !== null; event = await events.next()) {
+    await run.deliver(event);
+    if (follow) await follow(event);
+  }
   return batch;
 }
 

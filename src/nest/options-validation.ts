@@ -26,6 +26,7 @@ const DEFAULT_KEYS = {
   fallbackModels: true,
   maxToolOutputChars: true,
   telemetry: true,
+  checkpointToolCalls: true,
 } as const satisfies Record<keyof ChatAgentDefaults, true>;
 
 /** The agent defaults among the module options (every key of {@link ChatAgentDefaults}, by construction of DEFAULT_KEYS). */

@@ -167,17 +167,22 @@ export interface RunInterruptedEvent {
 }
 
 /**
- * The run's state after a completed model turn, and again after its tool batch: store it to resume
- * the run from here (another process, after a crash) without repeating a completed model request or
- * tool call.
+ * The run's state after a completed model turn, and again after its tool batch (with the run option
+ * `checkpointToolCalls`, also after each call of the batch): store it to resume the run from here
+ * (another process, after a crash) without repeating a completed model request or tool call.
  */
 export interface RunCheckpointEvent {
   /** Discriminator; handled by `onCheckpoint` / `@OnCheckpoint()`. */
   readonly type: 'run.checkpoint';
   /** Zero-based index of the model request the checkpoint follows. */
   readonly iteration: number;
-  /** What completed just before: the model turn (`model`) or its tool calls (`tools`). */
-  readonly after: 'model' | 'tools';
+  /**
+   * What completed just before: the model turn (`model`), its tool calls (`tools`), or, with
+   * `checkpointToolCalls`, one call of the batch (`tool_call`; the others may still run).
+   */
+  readonly after: 'model' | 'tools' | 'tool_call';
+  /** With `after: 'tool_call'`: the call that settled. */
+  readonly toolCall?: ToolCall | undefined;
   /** The run as it stands; `resume: state` goes on from here. */
   readonly state: RunState;
 }

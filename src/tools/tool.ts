@@ -25,6 +25,13 @@ export interface ToolInvocationOptions {
    * Present when the engine runs the call; reports after the call settled are dropped.
    */
   readonly reportProgress?: (update: ToolProgressUpdate) => void;
+  /**
+   * `runId:iteration:callId`: the same for every execution of this call, also when a resumed run
+   * (after a crash, on another worker) runs it again. Pass it to the system the tool changes (a
+   * payment API's idempotency key, a unique column) to make the call's effect happen once. Present
+   * when the engine runs the call.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** One progress report of a running tool call; see {@link ToolInvocationOptions.reportProgress}. */

@@ -36,6 +36,7 @@ const FACTORIES: Record<string, { entry: EntryName; make: (m: Entry) => Error; b
   },
   ChatToolsModuleError: { entry: 'nest', make: (m) => new m.ChatToolsModuleError('bad options'), bases: [] },
   RunDecisionError: { entry: 'nest', make: (m) => new m.RunDecisionError('unknown_run', 'no such run'), bases: ['RunStateError'] },
+  AgentQueueError: { entry: 'bullmq', make: (m) => new m.AgentQueueError('no such run'), bases: [] },
 };
 
 /** Error classes an entry re-exports from a dependency (the MCP SDK's OAuth error): not ours to brand. */

@@ -7,6 +7,8 @@ export const ENTRIES = {
   mcp: 'chat-cmpl-stream-handler/mcp',
   anthropic: 'chat-cmpl-stream-handler/anthropic',
   nest: 'chat-cmpl-stream-handler/nest',
+  bullmq: 'chat-cmpl-stream-handler/bullmq',
+  bullmqNest: 'chat-cmpl-stream-handler/bullmq/nest',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;

@@ -31,4 +31,9 @@ export interface ToolContext<C = unknown> {
    * @param message - a human-readable note on the current step.
    */
   readonly reportProgress?: (progress: number, total?: number, message?: string) => void;
+  /**
+   * The same for every execution of this call, also when a resumed run runs it again: pass it to
+   * the system the tool changes so its effect happens once. See `ToolInvocationOptions.idempotencyKey`.
+   */
+  readonly idempotencyKey?: string | undefined;
 }

@@ -29,13 +29,14 @@ const NO_ARGUMENTS = Object.freeze({});
  */
 export function createValidatedInvoker<C>(spec: ValidatedInvokerSpec): ToolInvoker<C> {
   return async (toolCall, context, options) => {
-    const { signal, iteration, reportProgress } = invocationOptions(options);
+    const { signal, iteration, reportProgress, idempotencyKey } = invocationOptions(options);
     const args = parsedArguments(spec, toolCall);
     const toolContext: ToolContext<C> = {
       context,
       toolCall,
       signal,
       iteration,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       ...(reportProgress === undefined ? {} : { reportProgress: (progress: number, total?: number, message?: string) => reportProgress({ progress, total, message }) }),
     };
     return callToolMethod(spec, args, toolContext);

@@ -7,6 +7,8 @@ const testing = require('chat-cmpl-stream-handler/testing');
 const mcp = require('chat-cmpl-stream-handler/mcp');
 const anthropic = require('chat-cmpl-stream-handler/anthropic');
 const nest = require('chat-cmpl-stream-handler/nest');
+const bullmq = require('chat-cmpl-stream-handler/bullmq');
+const bullmqNest = require('chat-cmpl-stream-handler/bullmq/nest');
 const { IsString, Length } = require('class-validator');
 
 for (const [entry, names] of [
@@ -15,6 +17,8 @@ for (const [entry, names] of [
   [mcp, ['McpToolset', 'McpConnectionError']],
   [anthropic, ['AnthropicOpenAI']],
   [nest, ['ChatToolsModule', 'ChatAgents', 'InjectAgent', 'ChatToolsModuleError']],
+  [bullmq, ['AgentQueue', 'AgentWorker', 'AgentQueueError', 'isTransientError']],
+  [bullmqNest, ['AgentQueueModule', 'InjectAgentQueue', 'getAgentQueueToken']],
 ]) {
   for (const name of names) assert.equal(typeof entry[name], name === 'reply' ? 'object' : 'function', `export ${name}`);
 }

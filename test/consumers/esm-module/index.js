@@ -6,6 +6,8 @@ import * as testing from 'chat-cmpl-stream-handler/testing';
 import * as mcp from 'chat-cmpl-stream-handler/mcp';
 import * as anthropic from 'chat-cmpl-stream-handler/anthropic';
 import * as nest from 'chat-cmpl-stream-handler/nest';
+import * as bullmq from 'chat-cmpl-stream-handler/bullmq';
+import * as bullmqNest from 'chat-cmpl-stream-handler/bullmq/nest';
 import { IsString, Length } from 'class-validator';
 
 for (const [entry, names] of [
@@ -14,6 +16,8 @@ for (const [entry, names] of [
   [mcp, ['McpToolset', 'McpConnectionError']],
   [anthropic, ['AnthropicOpenAI']],
   [nest, ['ChatToolsModule', 'ChatAgents', 'InjectAgent', 'ChatToolsModuleError']],
+  [bullmq, ['AgentQueue', 'AgentWorker', 'AgentQueueError', 'isTransientError']],
+  [bullmqNest, ['AgentQueueModule', 'InjectAgentQueue', 'getAgentQueueToken']],
 ]) {
   for (const name of names) assert.equal(typeof entry[name], name === 'reply' ? 'object' : 'function', `export ${name}`);
 }

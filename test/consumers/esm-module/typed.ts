@@ -6,6 +6,8 @@ import { ScriptedChatServer, reply } from 'chat-cmpl-stream-handler/testing';
 import { McpToolset } from 'chat-cmpl-stream-handler/mcp';
 import { AnthropicOpenAI } from 'chat-cmpl-stream-handler/anthropic';
 import { ChatToolsModule, type ChatToolsModuleOptions } from 'chat-cmpl-stream-handler/nest';
+import { AgentQueue, AgentWorker, type AgentQueueOptions } from 'chat-cmpl-stream-handler/bullmq';
+import { AgentQueueModule } from 'chat-cmpl-stream-handler/bullmq/nest';
 
 class Greeting {
   @IsString() name!: string;
@@ -28,3 +30,7 @@ export const start: Promise<ScriptedChatServer> = ScriptedChatServer.start({ scr
 export async function run(): Promise<StreamResult> {
   return agent.run('hi');
 }
+export const queueOptions: AgentQueueOptions = { connection: { host: 'localhost', port: 6379 }, name: 'agents' };
+export const makeQueue = (): AgentQueue => new AgentQueue(queueOptions);
+export const makeWorker = (): AgentWorker => new AgentWorker({ ...queueOptions, agents: { greeter: agent }, concurrency: 4 });
+export const queueModule = AgentQueueModule.forRoot({ ...queueOptions, worker: { agents: ['greeter'] } });
