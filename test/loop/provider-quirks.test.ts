@@ -283,8 +283,8 @@ describe('provider quirks', () => {
     });
     const sent: unknown[] = [];
     const raw = await server.client().chat.completions.create({ model: 'm', messages: [user('x')], stream: true, stream_options: { include_usage: true } });
-    // Each request gets its own id; everything else must be identical.
-    const plain = (chunk: unknown) => ({ ...JSON.parse(JSON.stringify(chunk)), id: 'same' });
+    // Each request gets its own id and timestamp; everything else must be identical.
+    const plain = (chunk: unknown) => ({ ...JSON.parse(JSON.stringify(chunk)), id: 'same', created: 0 });
     for await (const chunk of raw) sent.push(plain(chunk));
     server.enqueue(reply.message({ content: 'Let me check.', toolCalls: [toolCall('echo', { v: 4 }, { id: 'call_x' })], chunkSize: 3, usage: { prompt_tokens: 5, completion_tokens: 6 } }));
     const events = await collect(
