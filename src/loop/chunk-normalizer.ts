@@ -74,6 +74,8 @@ export class ChunkNormalizer {
   private readonly held: ChatCompletionChunk[] = [];
   private lastUsage: ChatCompletionChunk['usage'] = null;
   private partsThinking = false;
+  /** How many choices have their finish_reason: until one does, no chunk needs filtering. */
+  private finishedChoices = 0;
 
   /** @param requestedChoices - the request's `n` (1 when unset). */
   constructor(private readonly requestedChoices = 1) {}
@@ -103,7 +105,7 @@ export class ChunkNormalizer {
     this.sawChunk = true;
 
     let choices = chunk.choices as unknown as WireChoice[];
-    if (choices.some((choice, position) => this.choices[this.choiceIndex(choice, position)]?.finished)) {
+    if (this.finishedChoices > 0 && choices.some((choice, position) => this.choices[this.choiceIndex(choice, position)]?.finished)) {
       // After its finish_reason a choice is done: a repeated finish (OpenRouter) would make openai 6.x
       // report its tool calls done again.
       choices = choices.filter((choice, position) => !this.choices[this.choiceIndex(choice, position)]?.finished);
@@ -114,7 +116,10 @@ export class ChunkNormalizer {
       const choice = choices[position]!;
       choice.index = this.choiceIndex(choice, position);
       const state = (this.choices[choice.index] ??= newChoiceState());
-      if (choice.finish_reason) state.finished = true;
+      if (choice.finish_reason && !state.finished) {
+        state.finished = true;
+        this.finishedChoices++;
+      }
       // A full `message` beside the delta (Foundry Local) would replace the accumulated message.
       if ('message' in choice) delete choice['message'];
       const delta = (choice.delta ??= {});
@@ -148,7 +153,7 @@ export class ChunkNormalizer {
    * right after it; `null` when there is none.
    */
   takeHeld(): ChatCompletionChunk | null {
-    return this.held.shift() ?? null;
+    return this.held.length === 0 ? null : this.held.shift()!;
   }
 
   /** True when reasoning arrived as content parts (Mistral), whose `reasoning_content` is not sent back. */
