@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import { ToolArgumentsError, UnknownToolError } from '../tools/errors.js';
-import type { ToolCall, ToolInvoker, ToolProgressUpdate } from '../tools/tool.js';
+import { asFunctionCall, type ToolCall, type ToolInvoker, type ToolProgressUpdate } from '../tools/tool.js';
 import { ToolResult } from '../tools/tool-result.js';
 import { raceAbort, childController } from './abort.js';
 import { errorMessage } from '../run/errors.js';
@@ -170,12 +170,6 @@ export class ToolReportedError extends ChatCmplError {
   ) {
     super(`Tool "${toolName}" reported an error: ${content}`);
   }
-}
-
-function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
-  if (call.type === 'function') return call;
-  // Custom (free-form) tool calls are routed by name like function calls; their input is the "arguments".
-  return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
 }
 
 /** Stable across resumes and workers: the run keeps its id, the history keeps the call's id and iteration. */

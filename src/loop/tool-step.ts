@@ -1,9 +1,10 @@
 import type { ChatCompletionAssistantMessageParam, ChatCompletionMessageToolCall } from 'openai/resources/chat/completions';
 import { RunStateError, ToolCallRejectedError } from '../run/errors.js';
+import { lastAssistantMessage } from '../run/history.js';
 import type { LifecycleEvent } from '../run/lifecycle-events.js';
 import { DEFAULT_REJECTION_MESSAGE, toolFingerprint, type PendingCallJSON, type RunStateJSON } from '../run/run-state.js';
 import { toolName, type MergedTools } from '../tools/catalog.js';
-import type { ToolCall } from '../tools/tool.js';
+import { argsOrUndefined, asFunctionCall, type ToolCall } from '../tools/tool.js';
 import { ToolResult } from '../tools/tool-result.js';
 import { EventQueue } from './event-queue.js';
 import type { Run } from './run.js';
@@ -128,7 +129,7 @@ async function needsApproval<C, O>(plan: RunPlan<C, O>, tools: MergedTools<C>, t
   const own = tools.needsApproval?.[toolCall.function.name];
   if (own === true) return true;
   if (typeof own === 'function') {
-    const args = parsedOrUndefined(toolCall);
+    const args = argsOrUndefined(toolCall);
     // Arguments that are not JSON never reach the tool: nothing to approve.
     if (args !== undefined && (await own(args, context))) return true;
   }
@@ -188,11 +189,9 @@ async function runBatch<C, O>(
 }
 
 function lastAssistant(run: Run<any, any>): ChatCompletionAssistantMessageParam {
-  for (let i = run.messages.length - 1; i >= 0; i--) {
-    const message = run.messages[i]!;
-    if (message.role === 'assistant') return message;
-  }
-  throw new RunStateError('The state has no assistant message whose tool calls could run.');
+  const assistant = lastAssistantMessage(run.messages);
+  if (!assistant) throw new RunStateError('The state has no assistant message whose tool calls could run.');
+  return assistant;
 }
 
 /**
@@ -203,18 +202,4 @@ function replaceCall(run: Run<any, any>, assistant: ChatCompletionAssistantMessa
   const index = run.messages.lastIndexOf(assistant);
   const tool_calls = assistant.tool_calls?.map((call) => (call.id === edited.id && call.type === 'function' ? { ...call, function: { ...edited.function } } : call));
   run.messages[index] = { ...assistant, tool_calls };
-}
-
-function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
-  if (call.type === 'function') return call;
-  return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
-}
-
-function parsedOrUndefined(toolCall: ToolCall): unknown {
-  try {
-    const text = toolCall.function.arguments;
-    return text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

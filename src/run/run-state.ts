@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ToolCall } from '../tools/tool.js';
+import { argsOrUndefined, type ToolCall } from '../tools/tool.js';
+import { lastAssistantMessage } from './history.js';
 import { RunStateError } from './errors.js';
 
 /** The version of the JSON form this library writes and reads. */
@@ -141,7 +142,7 @@ export class RunState {
     return this.#data.pending.flatMap((pending) => {
       if (pending.approval !== 'required') return [];
       const toolCall = calls.get(pending.id)!;
-      return [{ toolCall, toolName: toolCall.function.name, arguments: parseArguments(toolCall), decision: pending.decision }];
+      return [{ toolCall, toolName: toolCall.function.name, arguments: argsOrUndefined(toolCall), decision: pending.decision }];
     });
   }
 
@@ -223,26 +224,13 @@ export function resumableState(value: unknown, key: SigningKey | undefined): Run
 
 /** A stable fingerprint of a tool definition (what the model was shown). */
 export function toolFingerprint(definition: unknown): string {
-  return createHmac('sha256', 'tool-definition').update(canonicalJson(definition)).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(canonicalJson(definition)).digest('base64url').slice(0, 22);
 }
 
-/** The calls of the state's last assistant message, by id. */
+/** The function calls of the state's last assistant message, by id. */
 function lastToolCalls(data: RunStateJSON): Map<string, ToolCall> {
-  for (let i = data.messages.length - 1; i >= 0; i--) {
-    const message = data.messages[i]!;
-    if (message.role === 'assistant') {
-      return new Map((message.tool_calls ?? []).filter((call): call is ToolCall => call.type === 'function').map((call) => [call.id, call]));
-    }
-  }
-  return new Map();
-}
-
-function parseArguments(toolCall: ToolCall): unknown {
-  try {
-    return toolCall.function.arguments.trim() === '' ? {} : JSON.parse(toolCall.function.arguments);
-  } catch {
-    return undefined;
-  }
+  const calls = lastAssistantMessage(data.messages)?.tool_calls ?? [];
+  return new Map(calls.filter((call): call is ToolCall => call.type === 'function').map((call) => [call.id, call]));
 }
 
 function idOf(call: string | { id: string }): string {

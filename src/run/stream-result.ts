@@ -6,6 +6,7 @@ import type {
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ToolResult } from '../tools/tool-result.js';
 import type { Interruption, RunState } from './run-state.js';
+import { lastAssistantMessage } from './history.js';
 import { sumUsage } from './usage.js';
 
 /**
@@ -68,11 +69,7 @@ export class StreamResult<P = unknown> {
 
   /** The last assistant message of the run. */
   get finalMessage(): ChatCompletionAssistantMessageParam | undefined {
-    for (let i = this.messages.length - 1; i >= 0; i--) {
-      const message = this.messages[i]!;
-      if (message.role === 'assistant') return message;
-    }
-    return undefined;
+    return lastAssistantMessage(this.messages);
   }
 
   /** Text of the final answer (`null` when the last answer had no text, e.g. a refusal). */

@@ -1,6 +1,7 @@
 import type {
   ChatCompletionFunctionTool,
   ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageToolCall,
 } from 'openai/resources/chat/completions';
 import { ToolArgumentsError } from './errors.js';
 import { ToolResult } from './tool-result.js';
@@ -144,6 +145,24 @@ export function argsFromToolCall<T = unknown>(toolCall: ToolCall): T {
       { cause: error },
     );
   }
+}
+
+/** {@link argsFromToolCall}, or `undefined` when the arguments are not JSON. @internal */
+export function argsOrUndefined(toolCall: ToolCall): unknown {
+  try {
+    return argsFromToolCall(toolCall);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A tool call as a function call: custom (free-form) calls are routed by name like function calls,
+ * their input standing for the arguments. @internal
+ */
+export function asFunctionCall(call: ChatCompletionMessageToolCall): ToolCall {
+  if (call.type === 'function') return call;
+  return { id: call.id, type: 'function', function: { name: call.custom.name, arguments: call.custom.input } };
 }
 
 /**
