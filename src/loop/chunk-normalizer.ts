@@ -72,6 +72,8 @@ export class ChunkNormalizer {
   private created = 0;
   private sawChunk = false;
   private readonly held: ChatCompletionChunk[] = [];
+  /** The closing chunk split off the chunk being normalised, once one of its choices needed it. */
+  private closing: MutableChunk | undefined;
   private lastUsage: ChatCompletionChunk['usage'] = null;
   private partsThinking = false;
   /** How many choices have their finish_reason: until one does, no chunk needs filtering. */
@@ -83,6 +85,7 @@ export class ChunkNormalizer {
   /** Returns the chunk to feed the accumulator (mutated in place), or `null` to drop it. */
   normalize(raw: ChatCompletionChunk): ChatCompletionChunk | null {
     const chunk = raw as MutableChunk;
+    this.closing = undefined;
     if (!Array.isArray(chunk.choices)) chunk.choices = [];
     if (chunk.usage == null) {
       const groqUsage = (chunk['x_groq'] as { usage?: ChatCompletionChunk['usage'] } | undefined)?.usage;
@@ -171,10 +174,9 @@ export class ChunkNormalizer {
 
   /** Moves `choice`'s finish_reason (and the chunk's usage) to a closing chunk of its own. */
   private holdFinish(chunk: MutableChunk, choice: WireChoice): void {
-    let closing = this.held.at(-1) as MutableChunk | undefined;
-    if (!closing || closing['finishing'] !== true) {
-      closing = emptyLike(chunk) as MutableChunk;
-      Object.defineProperty(closing, 'finishing', { value: true, enumerable: false });
+    let closing = this.closing;
+    if (!closing) {
+      closing = this.closing = emptyLike(chunk) as MutableChunk;
       this.held.push(closing);
     }
     closing.choices.push({ index: choice.index as number, delta: {}, finish_reason: choice.finish_reason as ChatCompletionChunk.Choice['finish_reason'], logprobs: null });

@@ -178,7 +178,8 @@ async function modelTurn<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, iteration: n
 async function checkpoint<C, O>(run: Run<C, O>, plan: RunPlan<C, O>, step: Step, after: 'model' | 'tools'): Promise<void> {
   if (!run.listensTo('run.checkpoint')) return;
   const pending = step.next === 'tools' ? step.pending : [];
-  const fingerprints = step.next === 'tools' ? fingerprintsFor(run, pending, await plan.tools.resolve()) : {};
+  // The turn's own tools when they are at hand; listing them again would ask dynamic sources (MCP) anew.
+  const fingerprints = step.next === 'tools' ? fingerprintsFor(run, pending, step.offered ?? (await plan.tools.resolve())) : {};
   const state = run.snapshot(step.next, step.iteration, pending, fingerprints, plan.options.signingKey);
   await run.deliver({ type: 'run.checkpoint', iteration: after === 'model' ? step.iteration : step.iteration - 1, after, state });
 }
