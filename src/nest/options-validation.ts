@@ -131,11 +131,7 @@ export function assertMcpServerOptions(value: unknown, where: string): asserts v
   if (guards !== undefined && (!Array.isArray(guards) || guards.some((guard) => typeof guard !== 'function' && (typeof guard !== 'object' || guard === null)))) {
     throw new ChatToolsModuleError(`${where}: \`guards\` must be an array of guard classes or instances, got ${describeValue(guards)}.`);
   }
-  for (const key of ['name', 'version', 'instructions'] as const) {
-    if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) {
-      throw new ChatToolsModuleError(`${where}: \`${key}\` must be a non-empty string, got ${describeValue(options[key])}.`);
-    }
-  }
+  for (const key of ['name', 'version', 'instructions'] as const) assertOptionalNonEmptyString(options, key, where);
   if (options['context'] !== undefined && typeof options['context'] !== 'function') {
     throw new ChatToolsModuleError(`${where}: \`context\` must be a function of the request, got ${describeValue(options['context'])}.`);
   }
@@ -160,12 +156,8 @@ function assertRunStateStore(store: unknown, where: string): void {
 export function assertAgentOptions(value: unknown, where: string): asserts value is ChatAgentOptions {
   const options = asOptionsObject(value, where, '{ toolsets?, tags?, instructions?, ... }');
   rejectUnknownKeys(options, AGENT_KEYS, where);
-  if (options['name'] !== undefined && (typeof options['name'] !== 'string' || options['name'] === '')) {
-    throw new ChatToolsModuleError(`${where}: \`name\` must be a non-empty string, got ${describeValue(options['name'])}.`);
-  }
-  if (options['model'] !== undefined && (typeof options['model'] !== 'string' || options['model'] === '')) {
-    throw new ChatToolsModuleError(`${where}: \`model\` must be a non-empty string, got ${describeValue(options['model'])}.`);
-  }
+  assertOptionalNonEmptyString(options, 'name', where);
+  assertOptionalNonEmptyString(options, 'model', where);
   const toolsets = options['toolsets'];
   if (toolsets !== undefined && !Array.isArray(toolsets)) {
     throw new ChatToolsModuleError(`${where}: \`toolsets\` must be an array of @Toolset classes or toolset objects, got ${describeValue(toolsets)}.`);
@@ -195,6 +187,13 @@ function rejectUnknownKeys(options: Record<string, unknown>, known: Record<strin
       `${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}. ` +
         `Known options: ${Object.keys(known).join(', ')}.`,
     );
+  }
+}
+
+function assertOptionalNonEmptyString(options: Record<string, unknown>, key: string, where: string): void {
+  const value = options[key];
+  if (value !== undefined && (typeof value !== 'string' || value === '')) {
+    throw new ChatToolsModuleError(`${where}: \`${key}\` must be a non-empty string, got ${describeValue(value)}.`);
   }
 }
 
